@@ -1,0 +1,26 @@
+"""Drop-in scikit-learn hyperparameter searches."""
+
+from sklearn_hypersearch._space import (
+    Categorical,
+    Dimension,
+    Distribution,
+    Integer,
+    Real,
+    Space,
+)
+from sklearn_hypersearch._strategies import BaseStrategy, Candidate, RandomStrategy
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BaseStrategy",
+    "Candidate",
+    "Categorical",
+    "Dimension",
+    "Distribution",
+    "Integer",
+    "RandomStrategy",
+    "Real",
+    "Space",
+    "__version__",
+]

@@ -1,0 +1,1 @@
+"""The shared search driver and the public search classes."""

@@ -1,0 +1,345 @@
+"""The driver shared by every search class: ask -> evaluate -> tell."""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numbers
+import os
+import time
+import warnings
+from abc import abstractmethod
+
+import numpy as np
+from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+
+from sklearn_hypersearch._space import Space
+from sklearn_hypersearch._space._space import _as_generator
+from sklearn_hypersearch._strategies import finite_scores
+from sklearn_hypersearch._utils._validation import check_space_for_estimator
+
+# The message sklearn's evaluate_candidates raises when every fit of one call
+# failed, whatever error_score says (sklearn.model_selection._validation).
+_ALL_FAILED = "fits failed."
+
+
+class _BaseHyperSearch(BaseSearchCV):
+    """Base class of the search estimators: drives a strategy.
+
+    Subclasses choose the strategy (:meth:`_make_strategy`), name the
+    parameter holding the space (``_space_attr``) and the budget
+    (:meth:`_max_candidates`). The loop, failure handling, progress and
+    callbacks live here once.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSearchCV._parameter_constraints,
+        "random_state": ["random_state"],
+        "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "min_improvement": [Interval(numbers.Real, 0, None, closed="left")],
+        "target_score": [numbers.Real, None],
+        "checkpoint": [str, os.PathLike, None],
+        "initial_results": [dict, str, os.PathLike, None],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+        patience=None,
+        min_improvement=0.0,
+        target_score=None,
+        checkpoint=None,
+        initial_results=None,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.random_state = random_state
+        self.max_time = max_time
+        self.patience = patience
+        self.min_improvement = min_improvement
+        self.target_score = target_score
+        self.checkpoint = checkpoint
+        self.initial_results = initial_results
+
+    #: Name of the constructor parameter that holds the search space.
+    _space_attr = "param_distributions"
+
+    @abstractmethod
+    def _make_strategy(self, space, random_state):
+        """Return the strategy that searches ``space``.
+
+        Called once per ``fit``, after the space is validated and before any
+        fit starts. ``random_state`` is a ``numpy.random.Generator`` derived
+        from the estimator's ``random_state``.
+        """
+
+    def _max_candidates(self):
+        """Most candidates to evaluate, or None to run until the strategy ends."""
+        return getattr(self, "n_iter", None)
+
+    def _evaluation_groups(self, candidates):
+        """Split a batch into ``evaluate_candidates`` calls.
+
+        Yields ``(indices, params_list, cv)`` triples; ``cv=None`` uses the
+        search's ``cv``. Multi-fidelity searches override this to turn
+        budgets into parameters or subsampling splitters.
+        """
+        yield list(range(len(candidates))), [dict(c.params) for c in candidates], None
+
+    # -- the loop ---------------------------------------------------------
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        space = self._checked_space()
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        strategy = self._make_strategy(space, _as_generator(seed))
+        run = _SearchRun(self, evaluate_candidates, strategy, callback_ctx)
+        run.loop()
+        self.n_batches_ = run.n_batches
+        self.stop_reason_ = run.stop_reason
+
+    def _checked_space(self):
+        """The user's space as a Space, checked against the estimator."""
+        space = Space.from_user(getattr(self, self._space_attr))
+        check_space_for_estimator(space, self.estimator, self._space_attr)
+        return space
+
+
+class _SearchRun:
+    """State of one ``_run_search`` call (so the estimator keeps none)."""
+
+    def __init__(self, search, evaluate_candidates, strategy, callback_ctx):
+        self.search = search
+        self.evaluate_candidates = evaluate_candidates
+        self.strategy = strategy
+        self.callback_ctx = callback_ctx
+        self.budget = search._max_candidates()
+        self.n_done = 0
+        self.n_batches = 0
+        self.start = time.perf_counter()
+        self.results = None
+        # candidates whose whole evaluate_candidates call failed: sklearn
+        # raised instead of recording them; they are retried with the next
+        # batch so they reach cv_results_.
+        self.pending_failed = []
+        self.tag_names = sorted(getattr(strategy, "result_tags", ()))
+        self.stopper = _Stopper(
+            budget=self.budget,
+            max_time=search.max_time,
+            patience=search.patience,
+            min_improvement=search.min_improvement,
+            target_score=search.target_score,
+        )
+        self.stop_reason = None
+
+    def loop(self):
+        search_ctx = None
+        if self.callback_ctx is not None:
+            search_ctx = self.callback_ctx.subcontext(
+                task_name="search", max_subtasks=None, sequential_subtasks=True
+            ).call_on_fit_task_begin(estimator=self.search)
+        try:
+            self.stop_reason = self._run_batches(search_ctx)
+        except KeyboardInterrupt:
+            if self.results is None:
+                raise
+            warnings.warn(
+                f"{type(self.search).__name__} interrupted after "
+                f"{self.n_done} candidates; keeping their results (interrupt "
+                "again to abort the refit).",
+                UserWarning,
+            )
+            self.stop_reason = "interrupted"
+        finally:
+            if search_ctx is not None:
+                search_ctx.call_on_fit_task_end(estimator=self.search)
+        if self.results is None:
+            raise ValueError(
+                f"{type(self.search).__name__} evaluated no candidate: the "
+                "strategy proposed none."
+            )
+
+    def _run_batches(self, search_ctx):
+        """Ask, evaluate and tell until a stopping rule fires; return it."""
+        reason = None
+        while reason is None:
+            reason = self.stopper.reason(self.n_done)
+            if reason is not None:
+                break
+            remaining = None if self.budget is None else self.budget - self.n_done
+            batch = self.strategy.ask(remaining)
+            if not batch:
+                reason = "exhausted"
+                break
+            scores = self._evaluate(batch, search_ctx)
+            self.strategy.tell(batch, scores)
+            self.n_done += len(batch)
+            self.stopper.update(scores)
+            self._report()
+        self._flush_failed(search_ctx)
+        return reason
+
+    def _evaluate(self, batch, search_ctx):
+        """Evaluate a batch; return its refit-metric mean test scores."""
+        scores = np.full(len(batch), np.nan)
+        for indices, params, cv in self.search._evaluation_groups(batch):
+            tags = [batch[i].tags for i in indices]
+            try:
+                out = self._call(params, tags, cv, search_ctx, retry=cv is None)
+            except ValueError as exc:
+                if self.search.error_score == "raise" or _ALL_FAILED not in str(exc):
+                    raise
+                if cv is None:
+                    self.pending_failed.append((params, tags))
+                self._warn_failed(len(params), exc)
+                continue
+            scores[indices] = out
+        return scores
+
+    def _call(self, params, tags, cv, search_ctx, retry):
+        """One ``evaluate_candidates`` call; returns the scores of ``params``."""
+        retried_params, retried_tags = [], []
+        if retry:
+            for p, t in self.pending_failed:
+                retried_params += p
+                retried_tags += t
+        all_params = retried_params + list(params)
+        more = {
+            name: [t.get(name) for t in retried_tags + list(tags)]
+            for name in self.tag_names
+        }
+        kwargs = {"more_results": more}
+        if cv is not None:
+            kwargs["cv"] = cv
+        batch_ctx = None
+        if search_ctx is not None:
+            n_splits = getattr(self.search, "n_splits_", 1)
+            batch_ctx = search_ctx.subcontext(
+                task_name="batch",
+                max_subtasks=len(all_params) * n_splits,
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self.search)
+            kwargs["callback_ctx"] = batch_ctx
+        try:
+            self.results = self.evaluate_candidates(all_params, **kwargs)
+        finally:
+            if batch_ctx is not None:
+                batch_ctx.call_on_fit_task_end(estimator=self.search)
+            self.n_batches += 1
+        if retry:
+            self.pending_failed = []
+        return self.results[self._score_key()][-len(params):] if params else []
+
+    def _flush_failed(self, search_ctx):
+        """Retry the failed-only batches that no later batch could carry."""
+        if not self.pending_failed:
+            return
+        n_lost = sum(len(p) for p, _ in self.pending_failed)
+        try:
+            self._call([], [], None, search_ctx, retry=True)
+        except ValueError as exc:
+            if _ALL_FAILED not in str(exc) or self.results is None:
+                raise
+            warnings.warn(
+                f"The last {n_lost} candidate(s) of the search failed to fit on "
+                "every split; scikit-learn cannot record a call in which every "
+                "fit failed, so they are missing from cv_results_. Set "
+                "error_score='raise' to see the error.",
+                FitFailedWarning,
+            )
+
+    def _warn_failed(self, n, exc):
+        first_line = str(exc).strip().splitlines()[0]
+        warnings.warn(
+            f"Every fit of {n} candidate(s) failed ({first_line}); the search "
+            "goes on and scores them as failures.",
+            FitFailedWarning,
+        )
+
+    def _score_key(self):
+        if "mean_test_score" in self.results:
+            return "mean_test_score"
+        refit = self.search.refit
+        if isinstance(refit, str):
+            return f"mean_test_{refit}"
+        # multi-metric without a named refit metric: follow the first metric
+        return sorted(k for k in self.results if k.startswith("mean_test_"))[0]
+
+    def _report(self):
+        verbose = self.search.verbose
+        if not verbose or not isinstance(verbose, numbers.Number):
+            return
+        best = self.strategy.best
+        best_txt = f"{best[1]:.5g}" if best is not None else "nan"
+        budget = "" if self.budget is None else f"/{self.budget}"
+        print(
+            f"[{type(self.search).__name__}] batch {self.n_batches}: "
+            f"{self.n_done}{budget} candidates, best score {best_txt}, "
+            f"{time.perf_counter() - self.start:.1f}s"
+        )
+
+
+
+class _Stopper:
+    """The stopping rules, checked before each batch.
+
+    ``reason`` returns the first rule that fires, or None. Scores are
+    the refit metric's mean test scores; non-finite ones never improve.
+    """
+
+    def __init__(self, budget, max_time, patience, min_improvement, target_score):
+        self.budget = budget
+        self.max_time = max_time
+        self.patience = patience
+        self.min_improvement = min_improvement
+        self.target_score = target_score
+        self.start = time.perf_counter()
+        self.best = -np.inf
+        self.n_seen = 0
+        self.last_improvement = 0
+
+    def update(self, scores):
+        for score in finite_scores(scores):
+            self.n_seen += 1
+            if score > self.best + self.min_improvement or (
+                np.isinf(self.best) and np.isfinite(score)
+            ):
+                self.last_improvement = self.n_seen
+            self.best = max(self.best, score)
+
+    def reason(self, n_done):
+        if self.budget is not None and n_done >= self.budget:
+            return "budget"
+        if self.target_score is not None and self.best >= self.target_score:
+            return "target_score"
+        if self.patience is not None and (
+            self.n_seen - self.last_improvement >= self.patience
+        ):
+            return "patience"
+        if self.max_time is not None and (
+            time.perf_counter() - self.start >= self.max_time
+        ):
+            return "max_time"
+        return None

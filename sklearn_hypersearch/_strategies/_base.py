@@ -1,0 +1,167 @@
+"""The ask/tell protocol shared by every search strategy.
+
+Strategies know nothing of estimators, cross-validation or scorers: they
+propose parameter dicts and learn from scores. They **maximize** the score
+(scikit-learn's "greater is better"); a non-finite score (a failed fit, NaN)
+ranks below every finite one.
+"""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from sklearn_hypersearch._space import Space
+from sklearn_hypersearch._space._space import _as_generator
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A point proposed by a strategy.
+
+    Attributes
+    ----------
+    params : dict
+        One native Python value per searched parameter.
+    budget : int or None, default=None
+        Resource units for multi-fidelity strategies; None means full.
+    tags : mapping, default={}
+        Provenance (round, bracket, rung, generation, stage, ...); the search
+        classes add each tag as a ``cv_results_`` column.
+    """
+
+    params: dict
+    budget: int | None = None
+    tags: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        if not isinstance(self.tags, MappingProxyType):
+            object.__setattr__(self, "tags", MappingProxyType(dict(self.tags)))
+
+
+def finite_scores(scores):
+    """Scores as a float array where non-finite values become ``-inf``.
+
+    Use it wherever scores are ranked: NaN would otherwise sort unpredictably.
+    """
+    s = np.asarray(scores, dtype=float).reshape(-1)
+    return np.where(np.isfinite(s), s, -np.inf)
+
+
+class BaseStrategy(ABC):
+    """Base class of the ask/tell search strategies.
+
+    A strategy's state is a deterministic function of its settings, its
+    ``random_state`` and the sequence of :meth:`ask` / :meth:`tell` calls. That
+    is what makes searches reproducible whatever ``n_jobs`` is, and lets a
+    search resume or warm start by telling earlier results.
+
+    Subclasses implement :meth:`_ask` and may extend :meth:`_tell`; the
+    public methods validate and keep the history.
+
+    Parameters
+    ----------
+    space : Space, dict or list of dict
+        What to search (anything :class:`~sklearn_hypersearch.Space` accepts).
+    random_state : int, RandomState instance, Generator or None, default=None
+
+    Attributes
+    ----------
+    space : Space
+    history : list of (Candidate, float) pairs
+        Every told candidate and its score, in the order told.
+    """
+
+    def __init__(self, space, random_state=None):
+        self.space = Space.from_user(space)
+        self._rng = _as_generator(random_state)
+        self.history = []
+        self._seen = set()
+
+    @property
+    def n_told(self):
+        return len(self.history)
+
+    def ask(self, n=None):
+        """Propose at most ``n`` new candidates.
+
+        Called by the driver whenever it can evaluate more candidates.
+
+        Parameters
+        ----------
+        n : int or None, default=None
+            Most candidates wanted; None asks for the strategy's natural batch
+            (a rung, a generation, a stage, ``n_points``).
+
+        Returns
+        -------
+        candidates : list of Candidate
+            Empty when the strategy has nothing more to propose.
+        """
+        if n is not None and (not isinstance(n, (int, np.integer)) or n < 0):
+            raise ValueError(f"n must be a non-negative int or None, got {n!r}.")
+        if n == 0:
+            return []
+        candidates = list(self._ask(n))
+        if n is not None and len(candidates) > n:
+            raise RuntimeError(
+                f"{type(self).__name__} proposed {len(candidates)} > {n} candidates."
+            )
+        return candidates
+
+    def tell(self, candidates, scores):
+        """Record the scores of evaluated candidates.
+
+        Called once per evaluated batch, in the order the candidates were
+        asked. Candidates need not come from this strategy's own :meth:`ask`
+        (warm starts and resumed checkpoints tell earlier results).
+
+        Parameters
+        ----------
+        candidates : list of Candidate or dict
+        scores : array-like of float
+            Greater is better; NaN and infinities are allowed.
+        """
+        candidates = [c if isinstance(c, Candidate) else Candidate(dict(c)) for c in candidates]
+        scores = np.asarray(scores, dtype=float).reshape(-1)
+        if len(candidates) != len(scores):
+            raise ValueError(
+                f"Got {len(candidates)} candidates but {len(scores)} scores."
+            )
+        for cand, score in zip(candidates, scores):
+            self.history.append((cand, float(score)))
+            self._seen.add(self._key(cand))
+        self._tell(candidates, finite_scores(scores))
+
+    @abstractmethod
+    def _ask(self, n):
+        """Return at most ``n`` (any number if None) new candidates."""
+
+    def _tell(self, candidates, scores):
+        """Update the strategy; ``scores`` has non-finite values as ``-inf``."""
+
+    # helpers for subclasses ------------------------------------------------
+    def _key(self, candidate):
+        params = candidate.params if isinstance(candidate, Candidate) else candidate
+        budget = candidate.budget if isinstance(candidate, Candidate) else None
+        return (self.space.key(params), budget)
+
+    def is_seen(self, candidate):
+        """Whether this candidate (with its budget) was already told."""
+        return self._key(candidate) in self._seen
+
+    @property
+    def best(self):
+        """The best told ``(Candidate, score)`` pair, or None."""
+        if not self.history:
+            return None
+        scores = finite_scores([s for _, s in self.history])
+        i = int(np.argmax(scores))
+        if math.isinf(scores[i]):
+            return None
+        return self.history[i]
