@@ -8,7 +8,13 @@ from sklearn_hypersearch._space import (
     Real,
     Space,
 )
-from sklearn_hypersearch._strategies import BaseStrategy, Candidate, RandomStrategy
+from sklearn_hypersearch._search._evolution import EvolutionSearchCV
+from sklearn_hypersearch._strategies import (
+    BaseStrategy,
+    Candidate,
+    EvolutionStrategy,
+    RandomStrategy,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -18,6 +24,8 @@ __all__ = [
     "Categorical",
     "Dimension",
     "Distribution",
+    "EvolutionSearchCV",
+    "EvolutionStrategy",
     "Integer",
     "RandomStrategy",
     "Real",
