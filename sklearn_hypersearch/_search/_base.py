@@ -250,7 +250,7 @@ class _SearchRun:
             self.n_batches += 1
         if retry:
             self.pending_failed = []
-        return self.results[self._score_key()][-len(params):] if params else []
+        return self.results[self._score_key()][-len(params) :] if params else []
 
     def _flush_failed(self, search_ctx):
         """Retry the failed-only batches that no later batch could carry."""
@@ -301,7 +301,6 @@ class _SearchRun:
         )
 
 
-
 class _Stopper:
     """The stopping rules, checked before each batch.
 
@@ -332,6 +331,9 @@ class _Stopper:
     def reason(self, n_done):
         if self.budget is not None and n_done >= self.budget:
             return "budget"
+        if self.n_seen == 0:
+            # the first batch always runs, so a search has something to report
+            return None
         if self.target_score is not None and self.best >= self.target_score:
             return "target_score"
         if self.patience is not None and (

@@ -129,7 +129,9 @@ def _check_bounds(low, high, log, name, kind):
         if not math.isfinite(bound):
             raise ValueError(f"{name}: {label} must be finite, got {bound!r}.")
     if low >= high:
-        raise ValueError(f"{name}: low < high must hold, got low={low!r}, high={high!r}.")
+        raise ValueError(
+            f"{name}: low < high must hold, got low={low!r}, high={high!r}."
+        )
     if log and low <= 0:
         raise ValueError(
             f"{name}: low > 0 must hold for a log scale, got low={low!r}, "
@@ -176,7 +178,9 @@ class Real(Dimension):
 
     def to_unit(self, values):
         lo, hi = self._warp(self.low), self._warp(self.high)
-        return np.clip((self._warp(np.asarray(values, dtype=float)) - lo) / (hi - lo), 0, 1)
+        return np.clip(
+            (self._warp(np.asarray(values, dtype=float)) - lo) / (hi - lo), 0, 1
+        )
 
     def from_unit(self, unit):
         u = np.clip(np.asarray(unit, dtype=float), 0.0, 1.0)
@@ -403,7 +407,11 @@ class Distribution(Dimension):
         return self.low <= value <= self.high
 
     def _key(self):
-        return (self.dist.dist.name, tuple(self.dist.args), tuple(sorted(self.dist.kwds.items())))
+        return (
+            self.dist.dist.name,
+            tuple(self.dist.args),
+            tuple(sorted(self.dist.kwds.items())),
+        )
 
     def __repr__(self):
         return f"Distribution({self.dist.dist.name}{tuple(self.dist.args)!r})"

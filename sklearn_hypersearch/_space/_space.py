@@ -306,7 +306,9 @@ class Space:
         out = []
         for i, count in enumerate(self._split(n_samples, rng)):
             if count:
-                out.append((i, _unit_design(method, count, self.subspaces[i].n_dims, rng)))
+                out.append(
+                    (i, _unit_design(method, count, self.subspaces[i].n_dims, rng))
+                )
         return out
 
     def sample(self, n_samples, random_state=None, method="random"):

@@ -127,7 +127,9 @@ class BaseStrategy(ABC):
         scores : array-like of float
             Greater is better; NaN and infinities are allowed.
         """
-        candidates = [c if isinstance(c, Candidate) else Candidate(dict(c)) for c in candidates]
+        candidates = [
+            c if isinstance(c, Candidate) else Candidate(dict(c)) for c in candidates
+        ]
         scores = np.asarray(scores, dtype=float).reshape(-1)
         if len(candidates) != len(scores):
             raise ValueError(
