@@ -8,10 +8,12 @@ from sklearn_hypersearch._space import (
     Real,
     Space,
 )
+from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
 from sklearn_hypersearch._strategies import (
     BaseStrategy,
     Candidate,
+    CoarseToFineStrategy,
     EvolutionStrategy,
     RandomStrategy,
 )
@@ -22,6 +24,8 @@ __all__ = [
     "BaseStrategy",
     "Candidate",
     "Categorical",
+    "CoarseToFineSearchCV",
+    "CoarseToFineStrategy",
     "Dimension",
     "Distribution",
     "EvolutionSearchCV",
