@@ -23,6 +23,7 @@ from tests._helpers import QuadraticClassifier, RandomSearch, toy_data
 SMALL = {
     "RandomSearch": dict(n_iter=8),
     "EvolutionSearchCV": dict(population_size=4, n_generations=3),
+    "CoarseToFineSearchCV": dict(n_iter=6, n_stages=2, top_k=2),
 }
 
 SEARCHES = [RandomSearch] + [
