@@ -112,3 +112,29 @@ def toy_data(n_samples=40, random_state=0):
     X = rng.normal(size=(n_samples, 3))
     y = (X[:, 0] > 0).astype(int)
     return X, y
+
+
+class LoggingClassifier(QuadraticClassifier):
+    """Appends ``x`` to ``log_path`` at every fit.
+
+    If the environment variable ``HS_KILL_AFTER`` is set, the process kills
+    itself with SIGKILL once the log holds that many lines: a crash in the
+    middle of a batch, without any chance to clean up.
+    """
+
+    def __init__(self, x=0.0, flag=False, log_path=None):
+        super().__init__(x=x, flag=flag)
+        self.log_path = log_path
+
+    def fit(self, X, y):
+        import os
+        import signal
+
+        with open(self.log_path, "a") as f:
+            f.write(f"{self.x!r}\n")
+        kill_after = os.environ.get("HS_KILL_AFTER")
+        if kill_after is not None:
+            with open(self.log_path) as f:
+                if sum(1 for _ in f) >= int(kill_after):
+                    os.kill(os.getpid(), signal.SIGKILL)
+        return super().fit(X, y)

@@ -9,12 +9,19 @@ import time
 import warnings
 from abc import abstractmethod
 
+import joblib
 import numpy as np
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from sklearn_hypersearch._search._checkpoint import (
+    CheckpointWriter,
+    fingerprint,
+    initial_observations,
+    read_checkpoint,
+)
 from sklearn_hypersearch._space import Space
 from sklearn_hypersearch._space._space import _as_generator
 from sklearn_hypersearch._strategies import finite_scores
@@ -111,14 +118,64 @@ class _BaseHyperSearch(BaseSearchCV):
         yield list(range(len(candidates))), [dict(c.params) for c in candidates], None
 
     # -- the loop ---------------------------------------------------------
+    def fit(self, X, y=None, **params):
+        """Run fit with all sets of parameters the strategy proposes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, n_samples)
+            Training vectors.
+        y : array-like of shape (n_samples, n_output) or (n_samples,), default=None
+            Target relative to X for classification or regression; None for
+            unsupervised learning.
+        **params : dict of str -> object
+            Parameters passed to the ``fit`` method of the estimator, the
+            scorer, and the CV splitter, as in
+            :meth:`sklearn.model_selection.GridSearchCV.fit`.
+
+        Returns
+        -------
+        self : object
+            Instance of fitted estimator.
+        """
+        # A checkpoint is tied to the data: keep a hash of it, never the data.
+        self._data_hash = None if self.checkpoint is None else joblib.hash((X, y))
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            del self._data_hash
+
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         space = self._checked_space()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        strategy = self._make_strategy(space, _as_generator(seed))
-        run = _SearchRun(self, evaluate_candidates, strategy, callback_ctx)
-        run.loop()
+
+        def make_strategy():
+            return self._make_strategy(space, _as_generator(seed))
+
+        run = _SearchRun(self, space, evaluate_candidates, make_strategy, callback_ctx)
+        # evaluate_candidates formats results through self._format_results,
+        # the one place where restored rows can join cv_results_.
+        self._active_run = run
+        try:
+            run.prepare()
+            run.loop()
+        finally:
+            del self._active_run
         self.n_batches_ = run.n_batches
         self.stop_reason_ = run.stop_reason
+
+    def __getstate__(self):
+        # sklearn sends the search to joblib workers (``caller=self``): the
+        # running loop holds the evaluate_candidates closure, which stays here.
+        state = dict(super().__getstate__())  # a copy: it may be __dict__ itself
+        state.pop("_active_run", None)
+        return state
+
+    def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        run = getattr(self, "_active_run", None)
+        if run is not None:
+            run.on_format(candidate_params, n_splits, out, more_results)
+        return super()._format_results(candidate_params, n_splits, out, more_results)
 
     def _checked_space(self):
         """The user's space as a Space, checked against the estimator."""
@@ -130,10 +187,12 @@ class _BaseHyperSearch(BaseSearchCV):
 class _SearchRun:
     """State of one ``_run_search`` call (so the estimator keeps none)."""
 
-    def __init__(self, search, evaluate_candidates, strategy, callback_ctx):
+    def __init__(self, search, space, evaluate_candidates, make_strategy, callback_ctx):
         self.search = search
+        self.space = space
         self.evaluate_candidates = evaluate_candidates
-        self.strategy = strategy
+        self.make_strategy = make_strategy
+        self.strategy = make_strategy()
         self.callback_ctx = callback_ctx
         self.budget = search._max_candidates()
         self.n_done = 0
@@ -144,7 +203,16 @@ class _SearchRun:
         # raised instead of recording them; they are retried with the next
         # batch so they reach cv_results_.
         self.pending_failed = []
-        self.tag_names = sorted(getattr(strategy, "result_tags", ()))
+        self.tag_names = sorted(getattr(self.strategy, "result_tags", ()))
+        self.writer = None
+        # rows restored from a checkpoint, waiting to join cv_results_
+        self.restored = None
+        self.restored_injected = False
+        self._last_call_params = []
+        # rows added to cv_results_ since the last checkpoint line
+        self.new_rows = ([], [], {})
+        if search.checkpoint is not None:
+            self.tag_names = sorted({*self.tag_names, "restored"})
         self.stopper = _Stopper(
             budget=self.budget,
             max_time=search.max_time,
@@ -197,9 +265,113 @@ class _SearchRun:
             self.strategy.tell(batch, scores)
             self.n_done += len(batch)
             self.stopper.update(scores)
+            if self.writer is not None:
+                self.writer.write_batch(self.space, batch, scores, self.new_rows)
+            self.new_rows = ([], [], {})
             self._report()
         self._flush_failed(search_ctx)
+        if self.results is None and self.restored is not None:
+            self._reevaluate_last_restored(search_ctx)
         return reason
+
+    # -- warm starts and checkpoints ----------------------------------------
+    def prepare(self):
+        """Tell earlier results, and replay a checkpoint, before the loop."""
+        search = self.search
+        if search.initial_results is not None:
+            params, scores = initial_observations(
+                search.initial_results, self.space, _score_key(search.refit, None)
+            )
+            if params:
+                self.strategy.tell(params, scores)
+        if search.checkpoint is None:
+            return
+        header = fingerprint(search, self.space, search._data_hash, search.n_splits_)
+        batches = read_checkpoint(search.checkpoint, header, self.space)
+        if batches:
+            self._replay(batches)
+        self.writer = CheckpointWriter(search.checkpoint, header)
+
+    def _replay(self, batches):
+        """Rebuild the strategy's state by asking and telling the batches.
+
+        With the same settings and seed the strategy proposes exactly the
+        recorded batches again, so a resumed search continues as the
+        uninterrupted one would have. Otherwise it starts afresh and is told
+        every recorded result (informed, but not identical).
+        """
+        for batch in batches:
+            remaining = None if self.budget is None else self.budget - self.n_done
+            asked = self.strategy.ask(remaining)
+            keys = [(self.space.key(c.params), c.budget) for c in asked]
+            recorded = [(self.space.key(c.params), c.budget) for c in batch["asked"]]
+            if keys != recorded:
+                warnings.warn(
+                    "The checkpoint's batches differ from what this search "
+                    "proposes now (different settings or random_state); its "
+                    "results are told to a fresh strategy instead of replayed.",
+                    UserWarning,
+                )
+                self.strategy = self.make_strategy()
+                self.n_done = 0
+                self.stopper.reset()
+                every = [c for b in batches for c in b["asked"]]
+                scores = [s for b in batches for s in b["scores"]]
+                self.strategy.tell(every, scores)
+                self.stopper.update(scores)
+                self.n_done = len(every)
+                break
+            self.strategy.tell(batch["asked"], batch["scores"])
+            self.stopper.update(batch["scores"])
+            self.n_done += len(asked)
+        params, outs, more = [], [], {name: [] for name in self.tag_names}
+        for batch in batches:
+            p, o, m = batch["rows"]
+            params += p
+            outs += o
+            for name in self.tag_names:
+                values = m.get(name, [None] * len(p))
+                more[name] += [True] * len(p) if name == "restored" else values
+        self.restored = (params, outs, more)
+
+    def on_format(self, candidate_params, n_splits, out, more_results):
+        """Called as each evaluate_candidates call formats its results.
+
+        Inserts restored rows (once) at the front of sklearn's accumulated
+        lists, and keeps this call's new rows for the checkpoint.
+        """
+        n_new = len(self._last_call_params)
+        if self.writer is not None:
+            params, outs, more = self.new_rows
+            params += self._last_call_params
+            outs += out[len(out) - n_new * n_splits :]
+            for name in self.tag_names:
+                more.setdefault(name, []).extend(more_results[name][-n_new:])
+        if self.restored is not None and not self.restored_injected:
+            r_params, r_outs, r_more = self.restored
+            candidate_params[:0] = r_params
+            out[:0] = r_outs
+            for name in self.tag_names:
+                more_results[name][:0] = r_more[name]
+            self.restored_injected = True
+
+    def _reevaluate_last_restored(self, search_ctx):
+        """A resumed search with nothing left to do still needs one call.
+
+        scikit-learn builds cv_results_ only inside evaluate_candidates, so
+        the last restored batch is evaluated again to carry the others.
+        """
+        params, outs, more = self.restored
+        n_splits = self.search.n_splits_
+        keep = len(params) - 1
+        last_params = params[keep:]
+        last_tags = [{name: more[name][keep] for name in self.tag_names}]
+        self.restored = (
+            params[:keep],
+            outs[: keep * n_splits],
+            {name: more[name][:keep] for name in self.tag_names},
+        )
+        self._call(last_params, last_tags, None, search_ctx, retry=False)
 
     def _evaluate(self, batch, search_ctx):
         """Evaluate a batch; return its refit-metric mean test scores."""
@@ -227,7 +399,10 @@ class _SearchRun:
                 retried_tags += t
         all_params = retried_params + list(params)
         more = {
-            name: [t.get(name) for t in retried_tags + list(tags)]
+            name: [
+                t.get(name, False if name == "restored" else None)
+                for t in retried_tags + list(tags)
+            ]
             for name in self.tag_names
         }
         kwargs = {"more_results": more}
@@ -242,6 +417,7 @@ class _SearchRun:
                 sequential_subtasks=False,
             ).call_on_fit_task_begin(estimator=self.search)
             kwargs["callback_ctx"] = batch_ctx
+        self._last_call_params = all_params
         try:
             self.results = self.evaluate_candidates(all_params, **kwargs)
         finally:
@@ -279,13 +455,7 @@ class _SearchRun:
         )
 
     def _score_key(self):
-        if "mean_test_score" in self.results:
-            return "mean_test_score"
-        refit = self.search.refit
-        if isinstance(refit, str):
-            return f"mean_test_{refit}"
-        # multi-metric without a named refit metric: follow the first metric
-        return sorted(k for k in self.results if k.startswith("mean_test_"))[0]
+        return _score_key(self.search.refit, self.results)
 
     def _report(self):
         verbose = self.search.verbose
@@ -299,6 +469,16 @@ class _SearchRun:
             f"{self.n_done}{budget} candidates, best score {best_txt}, "
             f"{time.perf_counter() - self.start:.1f}s"
         )
+
+
+def _score_key(refit, results):
+    """The ``cv_results_`` column a strategy maximizes."""
+    if results is None or "mean_test_score" in results:
+        return "mean_test_score" if not isinstance(refit, str) else f"mean_test_{refit}"
+    if isinstance(refit, str):
+        return f"mean_test_{refit}"
+    # multi-metric without a named refit metric: follow the first metric
+    return sorted(k for k in results if k.startswith("mean_test_"))[0]
 
 
 class _Stopper:
@@ -315,6 +495,9 @@ class _Stopper:
         self.min_improvement = min_improvement
         self.target_score = target_score
         self.start = time.perf_counter()
+        self.reset()
+
+    def reset(self):
         self.best = -np.inf
         self.n_seen = 0
         self.last_improvement = 0
