@@ -22,7 +22,7 @@ from tests._helpers import QuadraticClassifier, RandomSearch, toy_data
 
 SMALL = {
     "RandomSearch": dict(n_iter=8),
-    "EvolutionSearchCV": dict(population_size=4, n_generations=3),
+    "EvolutionSearchCV": dict(population_size=4, n_elite=1, n_generations=3),
     "CoarseToFineSearchCV": dict(n_iter=6, n_stages=2, top_k=2),
 }
 
@@ -144,3 +144,37 @@ def test_multimetric_refit_metric_is_optimized(cls):
     xs = [p["x"] for p in search.cv_results_["params"]]
     assert search.best_params_["x"] == min(xs)
     assert "mean_test_quad" in search.cv_results_
+
+
+@pytest.mark.skipif(
+    tuple(int(v) for v in __import__("sklearn").__version__.split(".")[:2]) < (1, 9),
+    reason="callbacks arrived in scikit-learn 1.9",
+)
+@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+def test_callbacks_report_search_and_batches(cls):
+    from sklearn.callback import ProgressBar
+
+    from tests.test_driver import _TaskRecorder
+
+    X, y = toy_data()
+    search = make(cls, QuadraticClassifier(), SPACE)
+    recorder = _TaskRecorder()
+    search.set_callbacks(recorder)
+    search.fit(X, y)
+    assert recorder.begun.count("search") == 1
+    assert recorder.begun.count("batch") == search.n_batches_ >= 1
+    search.set_callbacks(ProgressBar())
+    search.fit(X, y)
+    assert len(search.cv_results_["params"]) >= 2
+
+
+@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+def test_verbose_reports_progress(cls, capsys):
+    X, y = toy_data()
+    make(cls, QuadraticClassifier(), SPACE, verbose=1).fit(X, y)
+    lines = [
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith(f"[{cls.__name__}]")
+    ]
+    assert lines and "best score" in lines[-1]
