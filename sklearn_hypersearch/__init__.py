@@ -8,6 +8,7 @@ from sklearn_hypersearch._space import (
     Real,
     Space,
 )
+from sklearn_hypersearch._search._bayes import BayesSearchCV
 from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
 from sklearn_hypersearch._strategies import (
@@ -17,11 +18,14 @@ from sklearn_hypersearch._strategies import (
     EvolutionStrategy,
     RandomStrategy,
 )
+from sklearn_hypersearch._strategies._bayes import BayesStrategy
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BaseStrategy",
+    "BayesSearchCV",
+    "BayesStrategy",
     "Candidate",
     "Categorical",
     "CoarseToFineSearchCV",

@@ -1,0 +1,410 @@
+"""Surrogate models of the score for model-based search.
+
+Every model works on one :class:`~sklearn_hypersearch._space._space.Subspace`
+at a time, through its unit cube. :class:`_Encoder` turns unit arrays into
+model features (categorical dimensions one-hot, derived from
+``Categorical.choices``), and snaps unit coordinates of discrete dimensions to
+the points their values map to, through the dimensions' own maps.
+
+Scores are standardized by the caller; models predict in those units and
+the strategy maximizes.
+"""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+
+import numpy as np
+from scipy.linalg import cho_solve, cholesky, solve_triangular
+from scipy.optimize import minimize
+from scipy.special import logsumexp
+
+from sklearn_hypersearch._space._dimensions import Categorical
+
+_SQRT5 = math.sqrt(5.0)
+
+
+class _Encoder:
+    """Unit coordinates of one subspace <-> surrogate features.
+
+    Parameters
+    ----------
+    subspace : Subspace
+
+    Attributes
+    ----------
+    cont : ndarray of int
+        Unit columns of continuous dimensions: the only ones a gradient
+        optimizer may move. Their feature column is the unit column itself.
+    n_features : int
+    """
+
+    def __init__(self, subspace):
+        self.subspace = subspace
+        self.dims = subspace.dimensions
+        self.n_dims = len(self.dims)
+        cont, discrete, cats, feat_of_unit = [], [], [], []
+        col = 0
+        for j, dim in enumerate(self.dims):
+            if isinstance(dim, Categorical):
+                centers = dim.to_unit(dim.choices)
+                cats.append((j, centers, col))
+                feat_of_unit.append(-1)
+                # a one-choice categorical carries no information
+                col += len(centers) if len(centers) > 1 else 0
+            else:
+                (cont if dim.is_continuous else discrete).append(j)
+                feat_of_unit.append(col)
+                col += 1
+        self.cont = np.array(cont, dtype=int)
+        self.discrete = discrete
+        self.cats = cats
+        self.feat_of_unit = np.array(feat_of_unit, dtype=int)
+        self.n_features = col
+        self.n_onehot = sum(len(c) for _, c, _ in cats if len(c) > 1)
+
+    def snap(self, unit):
+        """Move every row to the unit point of the value it stands for."""
+        unit = np.clip(np.array(unit, dtype=float), 0.0, 1.0)
+        for j in self.discrete:
+            dim = self.dims[j]
+            unit[:, j] = dim.to_unit(dim.from_unit(unit[:, j]))
+        for j, centers, _ in self.cats:
+            unit[:, j] = centers[self._cat_index(unit[:, j], centers)]
+        return unit
+
+    @staticmethod
+    def _cat_index(column, centers):
+        # the value's cell of the unit interval: the nearest centre
+        return np.abs(column[:, None] - centers[None, :]).argmin(axis=1)
+
+    def encode(self, unit):
+        """Features of snapped unit rows, shape (n, n_features)."""
+        unit = np.atleast_2d(unit)
+        out = np.zeros((unit.shape[0], self.n_features))
+        num = self.feat_of_unit >= 0
+        out[:, self.feat_of_unit[num]] = unit[:, num]
+        for j, centers, col in self.cats:
+            if len(centers) > 1:
+                idx = self._cat_index(unit[:, j], centers)
+                out[np.arange(unit.shape[0]), col + idx] = 1.0
+        return out
+
+    def cont_features(self):
+        """Feature columns of the continuous unit columns, in ``cont`` order."""
+        return self.feat_of_unit[self.cont]
+
+
+def _matern52(r):
+    return (1.0 + _SQRT5 * r + (5.0 / 3.0) * r * r) * np.exp(-_SQRT5 * r)
+
+
+def _scaled_sqdist(A, B):
+    """Squared distances between rows of already length-scaled arrays."""
+    d = (A * A).sum(1)[:, None] + (B * B).sum(1)[None, :] - 2.0 * A @ B.T
+    return np.maximum(d, 0.0)
+
+
+class GaussianProcess:
+    """Gaussian process with an ARD Matern-5/2 kernel and a noise term.
+
+    A small numpy/scipy implementation tuned for search: hyperparameters
+    (one length scale per feature, signal variance, noise variance) are the
+    maximum a posteriori values under weak Gamma priors, found by L-BFGS-B
+    with the analytic gradient and warm-started from the previous fit;
+    beyond ``max_fit`` observations they are fitted on a subset, while the
+    posterior always conditions on every observation.
+
+    Parameters
+    ----------
+    max_fit : int, default=250
+        Most observations used to fit the hyperparameters.
+    """
+
+    # Gamma(shape, rate) priors on length scale, signal and noise variance
+    # (the values BoTorch used for unit-cube inputs and standardized
+    # outputs); they keep small-sample fits away from degenerate optima.
+    _PRIORS = ((3.0, 6.0), (2.0, 0.15), (1.1, 0.05))
+    _BOUNDS_LOG = ((math.log(5e-3), math.log(20.0)),
+                   (math.log(1e-2), math.log(50.0)),
+                   (math.log(1e-6), math.log(1.0)))
+
+    def __init__(self, max_fit=250):
+        self.max_fit = max_fit
+
+    # -- hyperparameters --------------------------------------------------
+    def default_theta(self, n_features):
+        return np.r_[np.full(n_features, math.log(0.3)), 0.0, math.log(1e-2)]
+
+    def _bounds(self, n_features):
+        ls, sv, nv = self._BOUNDS_LOG
+        return [ls] * n_features + [sv, nv]
+
+    def _neg_log_posterior(self, theta, Z, y):
+        n, D = Z.shape
+        ls = np.exp(theta[:D])
+        s2 = math.exp(theta[D])
+        noise = math.exp(theta[D + 1])
+        Zs = Z / ls
+        r = np.sqrt(_scaled_sqdist(Zs, Zs))
+        e = np.exp(-_SQRT5 * r)
+        M = (1.0 + _SQRT5 * r + (5.0 / 3.0) * r * r) * e
+        K = s2 * M
+        K[np.diag_indices(n)] += noise + 1e-8
+        try:
+            L = cholesky(K, lower=True, check_finite=False)
+        except np.linalg.LinAlgError:
+            return 1e10, np.zeros_like(theta)
+        alpha = cho_solve((L, True), y, check_finite=False)
+        nll = 0.5 * y @ alpha + np.log(np.diag(L)).sum() + 0.5 * n * math.log(2 * math.pi)
+        Kinv = cho_solve((L, True), np.eye(n), check_finite=False)
+        W = Kinv - np.outer(alpha, alpha)
+        grad = np.empty_like(theta)
+        # d K / d log l_j = s2 * 5/3 (1 + sqrt5 r) e^{-sqrt5 r} * (dz_j / l_j)^2
+        G = W * (s2 * (5.0 / 3.0) * (1.0 + _SQRT5 * r) * e)
+        rs = G.sum(1)
+        grad[:D] = 0.5 * (
+            2.0 * (Zs * Zs * rs[:, None]).sum(0) - 2.0 * np.einsum("ij,ij->j", Zs, G @ Zs)
+        )
+        grad[D] = 0.5 * (W * K).sum() - 0.5 * (noise + 1e-8) * np.trace(W)
+        grad[D + 1] = 0.5 * noise * np.trace(W)
+        # Gamma(a, b) log-prior on the parameter x = exp(theta), as a
+        # function of theta: (a - 1) theta - b exp(theta) (+ const)
+        lp, dlp = 0.0, np.zeros_like(theta)
+        for sl, (a, b) in zip(
+            (slice(0, D), slice(D, D + 1), slice(D + 1, D + 2)), self._PRIORS
+        ):
+            x = np.exp(theta[sl])
+            lp += ((a - 1.0) * theta[sl] - b * x).sum()
+            dlp[sl] = (a - 1.0) - b * x
+        return nll - lp, grad - dlp
+
+    def fit(self, Z, y, theta0=None, rng=None):
+        """Fit hyperparameters (MAP) and condition on ``(Z, y)``.
+
+        Parameters
+        ----------
+        Z : ndarray of shape (n, n_features)
+        y : ndarray of shape (n,)
+            Standardized scores (the model's constant mean is their mean).
+        theta0 : ndarray or None
+            Warm start; None starts from defaults.
+        rng : numpy Generator, used only to subsample beyond ``max_fit``.
+        """
+        Z = np.asarray(Z, float)
+        y = np.asarray(y, float)
+        D = Z.shape[1]
+        starts = [self.default_theta(D)]
+        if theta0 is not None and len(theta0) == D + 2:
+            starts.insert(0, np.asarray(theta0, float))
+        if len(y) >= 3:
+            Zf, yf = Z, y
+            if len(y) > self.max_fit:
+                # the best points shape the region that matters; the rest
+                # are a random sample of the whole history
+                order = np.argsort(-y)
+                top = order[: self.max_fit // 3]
+                rest = rng.choice(order[self.max_fit // 3 :], self.max_fit - len(top), replace=False)
+                idx = np.sort(np.r_[top, rest])
+                Zf, yf = Z[idx], y[idx]
+            mean = yf.mean()
+            best = None
+            for start in starts:
+                res = minimize(
+                    self._neg_log_posterior,
+                    start,
+                    args=(Zf, yf - mean),
+                    jac=True,
+                    method="L-BFGS-B",
+                    bounds=self._bounds(D),
+                    options={"maxiter": 60},
+                )
+                if best is None or res.fun < best.fun:
+                    best = res
+                # a warm start that converged is trusted; the default start
+                # is a fallback for when the landscape moved
+                if theta0 is not None and res.success:
+                    break
+            theta = best.x
+        else:
+            theta = starts[-1]
+        return self.condition(Z, y, theta)
+
+    def condition(self, Z, y, theta, n_exact=0):
+        """Condition on ``(Z, y)`` with fixed hyperparameters ``theta``.
+
+        The last ``n_exact`` observations are noise-free (fantasies).
+        """
+        Z = np.asarray(Z, float)
+        y = np.asarray(y, float)
+        D = Z.shape[1]
+        n = len(y)
+        self.theta_ = np.asarray(theta, float)
+        self.ls_ = np.exp(self.theta_[:D])
+        self.s2_ = math.exp(self.theta_[D])
+        self.noise_ = math.exp(self.theta_[D + 1])
+        self.n_exact_ = n_exact
+        self.Z_ = Z
+        self.y_ = y
+        real = y[: n - n_exact]
+        self.mean_ = float(real.mean()) if len(real) else 0.0
+        self.Zs_ = Z / self.ls_
+        K = self.s2_ * _matern52(np.sqrt(_scaled_sqdist(self.Zs_, self.Zs_)))
+        noise = np.full(n, self.noise_ + 1e-8)
+        # a fantasy is believed exactly, so that its neighbourhood loses its
+        # appeal for the next candidate of the batch
+        noise[n - n_exact :] = 1e-6 * self.s2_
+        K[np.diag_indices(n)] += noise
+        jitter = 1e-8
+        while True:
+            try:
+                self.L_ = cholesky(K, lower=True, check_finite=False)
+                break
+            except np.linalg.LinAlgError:
+                K[np.diag_indices(n)] += jitter
+                jitter *= 10
+        self.alpha_ = cho_solve((self.L_, True), y - self.mean_, check_finite=False)
+        return self
+
+    def with_fantasies(self, Z_new, y_new):
+        """A copy also conditioned on exact ``(Z_new, y_new)``."""
+        gp = GaussianProcess(self.max_fit)
+        return gp.condition(
+            np.vstack([self.Z_, Z_new]),
+            np.r_[self.y_, y_new],
+            self.theta_,
+            n_exact=self.n_exact_ + len(y_new),
+        )
+
+    # -- prediction -------------------------------------------------------
+    def predict(self, Z, cont=None):
+        """Posterior mean and standard deviation of the latent function.
+
+        Parameters
+        ----------
+        Z : ndarray of shape (m, n_features)
+        cont : ndarray of int or None
+            Feature columns to differentiate along; when given, also return
+            the gradients ``dmu`` and ``dsigma`` of shape (m, len(cont)).
+        """
+        Z = np.atleast_2d(Z)
+        Zs = Z / self.ls_
+        r = np.sqrt(_scaled_sqdist(Zs, self.Zs_))
+        e = np.exp(-_SQRT5 * r)
+        k = self.s2_ * (1.0 + _SQRT5 * r + (5.0 / 3.0) * r * r) * e
+        mu = self.mean_ + k @ self.alpha_
+        v = solve_triangular(self.L_, k.T, lower=True, check_finite=False)
+        var = np.maximum(self.s2_ - (v * v).sum(0), 1e-12)
+        sigma = np.sqrt(var)
+        if cont is None:
+            return mu, sigma
+        # d k / d z_c = -s2 * 5/3 (1 + sqrt5 r) e^{-sqrt5 r} (z_c - Z_c) / l_c^2
+        g = -self.s2_ * (5.0 / 3.0) * (1.0 + _SQRT5 * r) * e
+        Kinv_k = solve_triangular(self.L_.T, v, lower=False, check_finite=False).T
+        dmu = np.empty((Z.shape[0], len(cont)))
+        dvar = np.empty_like(dmu)
+        for i, c in enumerate(cont):
+            dk = g * (Z[:, c : c + 1] - self.Z_[:, c][None, :]) / self.ls_[c] ** 2
+            dmu[:, i] = dk @ self.alpha_
+            dvar[:, i] = -2.0 * (dk * Kinv_k).sum(1)
+        dsigma = dvar / (2.0 * sigma[:, None])
+        return mu, sigma, dmu, dsigma
+
+
+class TreeEnsemble:
+    """Extremely randomized trees; uncertainty is the spread of the trees.
+
+    Parameters
+    ----------
+    n_estimators : int, default=48
+    """
+
+    def __init__(self, n_estimators=48):
+        self.n_estimators = n_estimators
+
+    def fit(self, Z, y, rng):
+        from sklearn.ensemble import ExtraTreesRegressor
+
+        self.model_ = ExtraTreesRegressor(
+            n_estimators=self.n_estimators,
+            min_samples_leaf=2 if len(y) >= 8 else 1,
+            max_features=1.0,
+            random_state=int(rng.integers(2**31 - 1)),
+        ).fit(Z, y)
+        self.floor_ = 1e-3 * max(float(np.std(y)), 1e-12)
+        return self
+
+    def predict(self, Z, cont=None):
+        preds = np.stack([t.predict(Z) for t in self.model_.estimators_])
+        return preds.mean(0), np.maximum(preds.std(0), self.floor_)
+
+
+class Parzen:
+    """Multivariate Parzen density on one subspace's unit cube (for TPE).
+
+    A mixture of product kernels centred on the observations, plus a
+    uniform prior component: Gaussian kernels on numeric coordinates
+    (truncation to the cube is ignored: the ratio of two such densities is
+    what matters), Aitchison-Aitken kernels on categories.
+
+    Parameters
+    ----------
+    encoder : _Encoder
+    points : ndarray of shape (n, n_dims), snapped unit rows
+    """
+
+    _CAT_SMOOTH = 0.2
+
+    def __init__(self, encoder, points):
+        self.enc = encoder
+        self.points = np.asarray(points, float).reshape(-1, encoder.n_dims)
+        n, d = self.points.shape
+        self.cat_cols = [j for j, _, _ in encoder.cats]
+        self.num_cols = [j for j in range(d) if j not in self.cat_cols]
+        self.cat_index = {
+            j: _Encoder._cat_index(self.points[:, j], c) for j, c, _ in encoder.cats
+        }
+        self.n_choices = {j: len(c) for j, c, _ in encoder.cats}
+        factor = (n + 1) ** (-1.0 / (len(self.num_cols) + 4))
+        if n >= 2:
+            spread = self.points[:, self.num_cols].std(0)
+        else:
+            spread = np.full(len(self.num_cols), 1 / math.sqrt(12))
+        self.bw = np.clip(spread * factor, 0.02, 0.5)
+        self.log_w = np.full(n + 1, -math.log(n + 1))  # last one: the prior
+
+    def log_pdf(self, unit):
+        unit = np.atleast_2d(unit)
+        m, n = unit.shape[0], self.points.shape[0]
+        comp = np.zeros((m, n))
+        if self.num_cols:
+            diff = (unit[:, None, self.num_cols] - self.points[None, :, self.num_cols]) / self.bw
+            comp += (-0.5 * diff * diff - np.log(self.bw * math.sqrt(2 * math.pi))).sum(-1)
+        for j, centers, _ in self.enc.cats:
+            k = len(centers)
+            if k == 1:
+                continue
+            idx = _Encoder._cat_index(unit[:, j], centers)
+            same = idx[:, None] == self.cat_index[j][None, :]
+            lam = self._CAT_SMOOTH
+            # densities w.r.t. the unit interval: each cell has width 1/k
+            comp += np.where(same, math.log((1 - lam) * k), math.log(lam / (k - 1) * k))
+        prior = np.zeros((m, 1))  # the uniform density on the cube is 1
+        return logsumexp(np.hstack([comp, prior]) + self.log_w, axis=1)
+
+    def sample(self, n_samples, rng):
+        n, d = self.points.shape
+        comp = rng.choice(n + 1, size=n_samples, p=np.exp(self.log_w))
+        out = rng.uniform(size=(n_samples, d))
+        from_data = comp < n
+        src = self.points[comp[from_data]]
+        if self.num_cols:
+            noise = rng.normal(size=(src.shape[0], len(self.num_cols))) * self.bw
+            out[np.ix_(from_data, self.num_cols)] = np.clip(src[:, self.num_cols] + noise, 0, 1)
+        for j, centers, _ in self.enc.cats:
+            k = len(centers)
+            keep = rng.uniform(size=src.shape[0]) >= self._CAT_SMOOTH
+            other = rng.integers(k, size=src.shape[0])
+            out[from_data, j] = np.where(keep, src[:, j], centers[other])
+        return self.enc.snap(out)
