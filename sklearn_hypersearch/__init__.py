@@ -11,6 +11,7 @@ from sklearn_hypersearch._space import (
 from sklearn_hypersearch._search._bayes import BayesSearchCV
 from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
+from sklearn_hypersearch._search._hyperband import HyperbandSearchCV
 from sklearn_hypersearch._strategies import (
     BaseStrategy,
     Candidate,
@@ -34,6 +35,8 @@ __all__ = [
     "Distribution",
     "EvolutionSearchCV",
     "EvolutionStrategy",
+    "HyperbandSearchCV",
+    "HyperbandStrategy",
     "Integer",
     "RandomStrategy",
     "Real",

@@ -1,0 +1,538 @@
+"""HyperbandSearchCV: successive-halving brackets over a resource."""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+import numbers
+from collections import defaultdict
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import _num_samples
+
+from sklearn_hypersearch._search._base import _BaseHyperSearch
+from sklearn_hypersearch._search._docs import fill_doc
+from sklearn_hypersearch._space import Space
+from sklearn_hypersearch._strategies._hyperband import (
+    HyperbandStrategy,
+    hyperband_schedule,
+)
+
+# "auto" min_resources keeps at most this many halvings per bracket, i.e. at
+# most 5 brackets, the paper's running example (R = 81, eta = 3).
+_AUTO_MAX_HALVINGS = 4
+
+
+@fill_doc
+class HyperbandSearchCV(_BaseHyperSearch):
+    """Hyperband search: many cheap evaluations, few expensive ones.
+
+    Hyperband (Li et al., 2018) runs several brackets of successive
+    halving. A bracket evaluates many candidates with a small resource
+    (training samples, trees, iterations), keeps the best ``1 / factor`` of
+    them, evaluates those with ``factor`` times more resource, and so on up
+    to ``max_resources``. The brackets differ in how many candidates they
+    start with and how small their first resource is, which hedges over how
+    early a candidate can be judged. With ``sampler="bohb"``, new
+    candidates come from a density model of the best results so far
+    (Falkner et al., 2018) instead of from the prior.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        An object of that type is instantiated for each candidate.
+
+    param_distributions : dict or list of dicts
+        Parameters to search: lists of values, ``(low, high[, prior])``
+        tuples, ``scipy.stats`` distributions or dimensions (see
+        :class:`~sklearn_hypersearch.Space`). The resource must not be
+        one of them.
+
+    resource : "n_samples" or str, default="n_samples"
+        What a candidate's budget buys. ``"n_samples"`` subsamples the
+        training part of every CV split (stratified for classifiers); the
+        test part stays whole, so that every rung is scored on the same
+        data. Any other value names an integer parameter of the estimator
+        (``"n_estimators"``, ``"max_iter"``, ``"clf__n_estimators"`` for a
+        Pipeline step), set to the budget for each fit. Each fit starts
+        from scratch, even with ``warm_start`` estimators.
+
+    max_resources : int or "auto", default="auto"
+        Resource of the last rung of every bracket: the full budget. "auto"
+        is the number of samples for ``resource="n_samples"``, otherwise
+        the parameter's value in ``estimator``.
+
+    min_resources : int, "auto" or "smallest", default="auto"
+        Fewest resource units given to a candidate. "smallest" is
+        ``2 * n_splits`` samples (times the number of classes for a
+        classifier) for ``"n_samples"``, and 1 for a parameter. "auto"
+        is the larger of "smallest" and ``max_resources / factor**4``, so
+        that at most five brackets run.
+
+    factor : float, default=3
+        The paper's ``eta``: each rung keeps the best ``1 / factor`` of its
+        candidates and gives them ``factor`` times more resource.
+
+    n_brackets : int or "auto", default="auto"
+        Brackets to run. "auto" runs ``s_max + 1`` of them with
+        ``s_max = floor(log_factor(max_resources / min_resources))``: one
+        Hyperband iteration. More brackets repeat the cycle (useful with a
+        model-based sampler, which improves as results accumulate); fewer
+        keep the most exploratory ones.
+
+    sampler : {"random", "bohb", "tpe"}, default="random"
+        How the first rung of a bracket is drawn: from the prior, or
+        (``"bohb"``, with ``"tpe"`` as an alias) from kernel densities
+        of the good and the other candidates at the highest resource with
+        enough results, one third of the candidates staying random. With
+        a model, each bracket starts after the first rung of the previous
+        one, so that it draws from more results.
+
+    <search_parameters>
+
+    <lifecycle_parameters>
+
+    Attributes
+    ----------
+    <search_attributes>
+
+    min_resources_ : int
+        Resolved ``min_resources``.
+
+    max_resources_ : int
+        Resolved ``max_resources``.
+
+    n_brackets_ : int
+        Number of brackets in the schedule.
+
+    n_resources_ : list of list of int
+        Resource of each evaluated rung, one list per bracket.
+
+    n_candidates_ : list of list of int
+        Number of candidates evaluated at each rung, one list per bracket.
+
+    See Also
+    --------
+    sklearn.model_selection.HalvingRandomSearchCV : One bracket of
+        successive halving.
+    sklearn.model_selection.RandomizedSearchCV : Every candidate with the
+        full resource.
+
+    Notes
+    -----
+    With ``R = max_resources_ / min_resources_`` and ``eta = factor``,
+    bracket ``s`` (``s_max`` down to 0) starts
+    ``n = ceil((s_max + 1) / (s + 1) * eta**s)`` candidates with
+    ``max_resources_ * eta**-s`` resources; rung ``i`` evaluates
+    ``floor(n * eta**-i)`` of them with ``max_resources_ * eta**(i - s)``.
+    Each bracket spends about ``(s_max + 1) * max_resources_`` resource
+    units, so one Hyperband iteration spends about ``(s_max + 1)**2``
+    full-resource evaluations (times ``n_splits``). For ``R = 81`` and
+    ``eta = 3`` that is 1902 units of ``max_resources_ / 81``, the cost of
+    23.5 full evaluations, for 143 candidates; ``sum(n * r)`` over
+    ``n_candidates_`` and ``n_resources_`` gives the exact figure.
+
+    Candidates at every rung go to ``cv_results_``, with the columns
+    ``bracket``, ``rung`` and ``n_resources``; ``best_params_`` is chosen
+    only among the candidates evaluated with the largest resource, as
+    scikit-learn's halving searches do. For a parameter resource it
+    includes the resource itself, so ``best_estimator_`` is refitted with
+    the full budget.
+
+    Scores are compared across rungs, so the CV splits must be the same at
+    every rung: a splitter that shuffles must have an integer
+    ``random_state``.
+
+    References
+    ----------
+    .. [1] L. Li, K. Jamieson, G. DeSalvo, A. Rostamizadeh and
+       A. Talwalkar, "Hyperband: A Novel Bandit-Based Approach to
+       Hyperparameter Optimization", JMLR 18(185), 2018.
+    .. [2] S. Falkner, A. Klein and F. Hutter, "BOHB: Robust and Efficient
+       Hyperparameter Optimization at Scale", ICML 2018.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from sklearn_hypersearch import HyperbandSearchCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = HyperbandSearchCV(
+    ...     DecisionTreeClassifier(random_state=0),
+    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": (1, 20)},
+    ...     factor=2,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> search.min_resources_, search.max_resources_
+    (30, 150)
+    >>> search.n_resources_
+    [[38, 75, 150], [75, 150], [150]]
+    >>> search.n_candidates_
+    [[4, 2, 1], [3, 1], [3]]
+    >>> int(search.cv_results_["n_resources"][search.best_index_])
+    150
+    >>> print(f"{search.best_score_:.2f}")
+    0.9...
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseHyperSearch._parameter_constraints,
+        "param_distributions": [dict, list, Space],
+        "resource": [str],
+        "max_resources": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "min_resources": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto", "smallest"}),
+        ],
+        "factor": [Interval(numbers.Real, 1, None, closed="neither")],
+        "n_brackets": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "sampler": [StrOptions({"random", "bohb", "tpe"})],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        resource="n_samples",
+        max_resources="auto",
+        min_resources="auto",
+        factor=3,
+        n_brackets="auto",
+        sampler="random",
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        pre_dispatch="2*n_jobs",
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+        max_time=None,
+        patience=None,
+        min_improvement=0.0,
+        target_score=None,
+        checkpoint=None,
+        initial_results=None,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            pre_dispatch=pre_dispatch,
+            random_state=random_state,
+            error_score=error_score,
+            return_train_score=return_train_score,
+            max_time=max_time,
+            patience=patience,
+            min_improvement=min_improvement,
+            target_score=target_score,
+            checkpoint=checkpoint,
+            initial_results=initial_results,
+        )
+        self.param_distributions = param_distributions
+        self.resource = resource
+        self.max_resources = max_resources
+        self.min_resources = min_resources
+        self.factor = factor
+        self.n_brackets = n_brackets
+        self.sampler = sampler
+
+    # -- checks, before any fit ---------------------------------------------
+    def _check_input_parameters(self, X, y, split_params):
+        # BaseSearchCV.fit calls this hook after resolving cv, before fitting.
+        if not _constant_splits(self._checked_cv_orig):
+            raise ValueError(
+                "HyperbandSearchCV compares scores across rungs, so cv must "
+                "yield the same splits at every call: set the random_state of "
+                f"{type(self._checked_cv_orig).__name__} to an int, or "
+                "shuffle=False."
+            )
+        self._n_samples_orig = _num_samples(X)
+        space = self._checked_space()
+        searched = {n for sub in space.subspaces for n in sub.names}
+        if self.resource in searched:
+            raise ValueError(
+                f"resource={self.resource!r} is also a searched parameter of "
+                "param_distributions; remove it from one of them."
+            )
+        if self.resource == "n_samples":
+            default_max = self._n_samples_orig
+            smallest = self._checked_cv_orig.get_n_splits(X, y, **split_params) * 2
+            n_classes = self._n_classes(y)
+            smallest *= n_classes or 1
+        else:
+            default_max = _integer_parameter(self.estimator, self.resource)
+            smallest = 1
+        self.max_resources_ = self._resolve_max(default_max)
+        self.min_resources_ = self._resolve_min(smallest)
+        schedule = hyperband_schedule(
+            self.min_resources_, self.max_resources_, self.factor, self._n_brackets()
+        )
+        self.n_brackets_ = len(schedule)
+        if self.resource == "n_samples":
+            lowest = min(r for rungs in schedule for _, r in rungs)
+            self._check_enough_samples(X, y, split_params, lowest, n_classes)
+
+    def _n_classes(self, y):
+        if y is None or not is_classifier(self.estimator):
+            return None
+        if type_of_target(y) not in ("binary", "multiclass"):
+            return None
+        return int(np.unique(np.asarray(y)).size)
+
+    def _resolve_max(self, default_max):
+        if self.max_resources == "auto":
+            if default_max is None:
+                raise ValueError(
+                    f"max_resources='auto' takes the value of {self.resource!r} "
+                    f"in the estimator, which is not an int; set max_resources."
+                )
+            return int(default_max)
+        if self.resource == "n_samples" and self.max_resources > self._n_samples_orig:
+            raise ValueError(
+                f"max_resources={self.max_resources} is greater than the "
+                f"number of samples ({self._n_samples_orig})."
+            )
+        return int(self.max_resources)
+
+    def _resolve_min(self, smallest):
+        if self.min_resources == "smallest":
+            min_resources = smallest
+        elif self.min_resources == "auto":
+            by_halvings = math.ceil(
+                self.max_resources_ / self.factor**_AUTO_MAX_HALVINGS
+            )
+            min_resources = max(smallest, by_halvings)
+            # a small max_resources still gets a single full-resource bracket
+            min_resources = min(min_resources, self.max_resources_)
+        else:
+            min_resources = self.min_resources
+        if min_resources > self.max_resources_:
+            raise ValueError(
+                f"min_resources={min_resources} is greater than "
+                f"max_resources={self.max_resources_} (resource="
+                f"{self.resource!r}). Lower min_resources or raise max_resources."
+            )
+        return int(min_resources)
+
+    def _n_brackets(self):
+        return None if self.n_brackets == "auto" else self.n_brackets
+
+    def _check_enough_samples(self, X, y, split_params, lowest, n_classes):
+        needed = max(2, n_classes or 0)
+        fraction = lowest / self._n_samples_orig
+        for train, _ in self._checked_cv_orig.split(X, y, **split_params):
+            n_train = _subsample_size(len(train), fraction)
+            if n_train < needed:
+                what = f" (one per class of {n_classes})" if n_classes else ""
+                raise ValueError(
+                    f"resource='n_samples': the smallest rung uses {lowest} of "
+                    f"the {self._n_samples_orig} samples, which leaves {n_train} "
+                    f"training samples in a CV split of {len(train)}; at least "
+                    f"{needed}{what} are needed. Raise min_resources (now "
+                    f"{self.min_resources_}) or use fewer CV splits."
+                )
+
+    # -- the search ---------------------------------------------------------
+    def _make_strategy(self, space, random_state):
+        # one seed for the subsampling splitters, drawn before the strategy
+        # takes the generator, so both are fixed by random_state
+        self._subsample_seed = int(random_state.integers(np.iinfo(np.int32).max))
+        return HyperbandStrategy(
+            space,
+            min_resources=self.min_resources_,
+            max_resources=self.max_resources_,
+            factor=self.factor,
+            n_brackets=self._n_brackets(),
+            sampler=self.sampler,
+            random_state=random_state,
+        )
+
+    def _evaluation_groups(self, candidates):
+        if self.resource != "n_samples":
+            # the budget is a parameter: one call keeps every worker busy
+            params = [{**c.params, self.resource: c.budget} for c in candidates]
+            yield list(range(len(candidates))), params, None
+            return
+        by_budget = defaultdict(list)
+        for i, cand in enumerate(candidates):
+            by_budget[cand.budget].append(i)
+        for budget in sorted(by_budget):
+            indices = by_budget[budget]
+            cv = None
+            if budget < self._n_samples_orig:
+                cv = _SubsampledSplits(
+                    self._checked_cv_orig,
+                    fraction=budget / self._n_samples_orig,
+                    stratify=is_classifier(self.estimator),
+                    random_state=self._subsample_seed,
+                )
+            yield indices, [dict(candidates[i].params) for i in indices], cv
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        last = {}
+
+        def recording(candidate_params, cv=None, more_results=None, callback_ctx=None):
+            last["results"] = evaluate_candidates(
+                candidate_params,
+                cv,
+                more_results=more_results,
+                callback_ctx=callback_ctx,
+            )
+            return last["results"]
+
+        super()._run_search(recording, callback_ctx=callback_ctx)
+        self._set_schedule_attributes(last.get("results"))
+
+    def _set_schedule_attributes(self, results):
+        counts = defaultdict(lambda: defaultdict(int))
+        resources = {}
+        if results is not None:
+            for b, i, r in zip(
+                results["bracket"], results["rung"], results["n_resources"]
+            ):
+                counts[int(b)][int(i)] += 1
+                resources[int(b), int(i)] = int(r)
+        brackets = sorted(counts)
+        self.n_candidates_ = [
+            [counts[b][i] for i in sorted(counts[b])] for b in brackets
+        ]
+        self.n_resources_ = [
+            [resources[b, i] for i in sorted(counts[b])] for b in brackets
+        ]
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        """Index of the best candidate among those with the largest resource.
+
+        A candidate that shone on a small budget is not the final model;
+        a callable ``refit`` still chooses freely.
+        """
+        if callable(refit):
+            return BaseSearchCV._select_best_index(refit, refit_metric, results)
+        n_resources = np.asarray(results["n_resources"], dtype=float)
+        full = np.flatnonzero(n_resources == np.nanmax(n_resources))
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)[full]
+        # if every full-resource fit failed, no candidate is better than another
+        if np.isnan(scores).all():
+            return int(full[0])
+        return int(full[np.nanargmax(scores)])
+
+
+def _constant_splits(cv):
+    """Whether ``cv.split`` yields the same splits at every call.
+
+    A splitter that shuffles (or that has a ``random_state`` but no
+    ``shuffle``, like ShuffleSplit) must have an integer ``random_state``.
+    """
+    random_state = getattr(cv, "random_state", None)
+    if not hasattr(cv, "random_state"):
+        return True
+    if not getattr(cv, "shuffle", True):
+        return True
+    return isinstance(random_state, numbers.Integral)
+
+
+def _integer_parameter(estimator, name):
+    """The int value of parameter ``name``, None if it is an unset int.
+
+    Raises ValueError if ``estimator`` has no such parameter, or if it is
+    not an integer one.
+    """
+    params = estimator.get_params(deep=True)
+    if name not in params:
+        raise ValueError(
+            f"resource={name!r} is neither 'n_samples' nor a parameter of "
+            f"{type(estimator).__name__}."
+        )
+    value = params[name]
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    # an unset parameter (max_depth=None) is fine if it is declared to take ints
+    owner, _, leaf = name.rpartition("__")
+    holder = params[owner] if owner else estimator
+    constraints = getattr(holder, "_parameter_constraints", {}).get(leaf, [])
+    if value is None and any(
+        isinstance(c, Interval) and c.type is numbers.Integral for c in constraints
+    ):
+        return None
+    raise ValueError(
+        f"resource={name!r} must be an integer parameter of "
+        f"{type(estimator).__name__}, but its value is {value!r}."
+    )
+
+
+def _subsample_size(n, fraction):
+    return int(fraction * n)
+
+
+class _SubsampledSplits:
+    """Splitter that keeps a fraction of the training part of each split.
+
+    The test part stays whole. For a classifier, each class keeps its
+    share of the training part (largest remainders, at least one sample
+    per class when the size allows). The subsample is drawn from the
+    same shuffle at every call and every fraction, so the candidates of a
+    rung are compared on the same data.
+    """
+
+    def __init__(self, base_cv, fraction, stratify, random_state):
+        self.base_cv = base_cv
+        self.fraction = fraction
+        self.stratify = stratify
+        self.random_state = random_state
+
+    def get_n_splits(self, X=None, y=None, groups=None, **params):
+        return self.base_cv.get_n_splits(X, y, groups, **params)
+
+    def split(self, X, y=None, groups=None, **params):
+        rng = np.random.RandomState(self.random_state)
+        labels = None
+        if self.stratify and y is not None:
+            if type_of_target(y) in ("binary", "multiclass"):
+                labels = np.unique(np.asarray(y), return_inverse=True)[1]
+        for train, test in self.base_cv.split(X, y, groups, **params):
+            n_keep = _subsample_size(len(train), self.fraction)
+            if labels is None:
+                keep = rng.permutation(len(train))[:n_keep]
+            else:
+                keep = _stratified_take(labels[train], n_keep, rng)
+            yield np.sort(train[keep]), test
+
+
+def _stratified_take(labels, n_keep, rng):
+    """Positions of ``n_keep`` labels, each class keeping its share."""
+    classes, counts = np.unique(labels, return_counts=True)
+    exact = counts * n_keep / counts.sum()
+    quota = np.floor(exact).astype(int)
+    if n_keep >= len(classes):
+        # every class is present, so that no fit sees a single class
+        quota = np.maximum(quota, 1)
+    # hand the remaining slots to the largest remainders (ties: first class)
+    short = n_keep - quota.sum()
+    if short > 0:
+        order = np.argsort(-(exact - quota), kind="stable")
+        quota[order[:short]] += 1
+    while quota.sum() > n_keep:  # the minimum of one overshot
+        quota[np.argmax(quota)] -= 1
+    quota = np.minimum(quota, counts)
+    out = []
+    for c, q in zip(classes, quota):
+        members = np.flatnonzero(labels == c)
+        out.append(members[rng.permutation(len(members))[:q]])
+    return np.concatenate(out)

@@ -1,0 +1,437 @@
+"""Hyperband: successive-halving brackets, with random or model-based sampling.
+
+The bracket schedule is pure arithmetic (:func:`hyperband_schedule`), kept
+apart from the strategy so that it can be tested against the formulas of
+Li et al. (2018). :class:`HyperbandStrategy` walks that schedule through the
+ask/tell protocol; its sampler is either random or a small BOHB-style
+density model (Falkner et al., 2018) fitted on the results at the highest
+resource that has enough of them.
+"""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+import numbers
+from collections import defaultdict, deque
+
+import numpy as np
+from scipy.special import logsumexp
+from scipy.stats import truncnorm
+
+from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
+
+# Guards floor/ceil of float powers and logarithms against round-off, e.g.
+# log(243) / log(3) = 4.999999999999999.
+_TOL = 1e-9
+
+_SAMPLERS = ("random", "bohb", "tpe")
+
+
+def _floor(x):
+    return int(math.floor(x + _TOL))
+
+
+def _ceil(x):
+    return int(math.ceil(x - _TOL))
+
+
+def hyperband_schedule(min_resources, max_resources, factor=3, n_brackets=None):
+    """The bracket schedule of Hyperband (Li et al., 2018, Algorithm 1).
+
+    With ``R = max_resources / min_resources`` and ``eta = factor``:
+    ``s_max = floor(log_eta(R))``; bracket ``s`` (from ``s_max`` down to 0)
+    starts ``n = ceil((s_max + 1) / (s + 1) * eta**s)`` candidates and has
+    ``s + 1`` rungs; rung ``i`` evaluates ``n_i = floor(n * eta**-i)``
+    candidates with ``r_i = max_resources * eta**(i - s)`` resources (rounded
+    to an integer), and the best ``n_{i+1}`` of them are promoted. Every
+    bracket ends at ``max_resources``. Each bracket spends about
+    ``(s_max + 1) * max_resources`` resource units, so one run of all
+    brackets costs about ``(s_max + 1)**2`` full-resource evaluations.
+
+    Parameters
+    ----------
+    min_resources : int
+        Fewest resource units given to a candidate (``r_min``), >= 1.
+    max_resources : int
+        Resource units of the last rung of every bracket (``R * r_min``).
+    factor : float, default=3
+        The paper's ``eta`` (> 1): a rung keeps the top ``1 / factor``.
+    n_brackets : int or None, default=None
+        Brackets to run. None runs ``s_max + 1`` (one Hyperband iteration);
+        more brackets repeat the cycle ``s = s_max, ..., 0``, fewer keep the
+        most exploratory ones.
+
+    Returns
+    -------
+    schedule : list of list of (int, int)
+        One list per bracket, in running order, of ``(n_candidates,
+        n_resources)`` per rung.
+
+    Examples
+    --------
+    >>> from sklearn_hypersearch._strategies._hyperband import hyperband_schedule
+    >>> for bracket in hyperband_schedule(1, 9, factor=3):
+    ...     print(bracket)
+    [(9, 1), (3, 3), (1, 9)]
+    [(5, 3), (1, 9)]
+    [(3, 9)]
+    """
+    _check_schedule_args(min_resources, max_resources, factor, n_brackets)
+    s_max = _floor(math.log(max_resources / min_resources) / math.log(factor))
+    if n_brackets is None:
+        n_brackets = s_max + 1
+    schedule = []
+    for k in range(n_brackets):
+        s = s_max - k % (s_max + 1)
+        n = _ceil((s_max + 1) / (s + 1) * factor**s)
+        rungs = []
+        for i in range(s + 1):
+            n_i = max(1, _floor(n * factor**-i))
+            r_i = max_resources * factor ** (i - s)
+            r_i = max(min_resources, min(max_resources, int(round(r_i))))
+            rungs.append((n_i, r_i))
+        schedule.append(rungs)
+    return schedule
+
+
+def _check_schedule_args(min_resources, max_resources, factor, n_brackets):
+    for name, value in (
+        ("min_resources", min_resources),
+        ("max_resources", max_resources),
+    ):
+        if (
+            not isinstance(value, numbers.Integral)
+            or isinstance(value, bool)
+            or value < 1
+        ):
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
+    if min_resources > max_resources:
+        raise ValueError(
+            f"min_resources={min_resources} must not exceed "
+            f"max_resources={max_resources}."
+        )
+    if not isinstance(factor, numbers.Real) or isinstance(factor, bool) or factor <= 1:
+        raise ValueError(f"factor must be a number > 1, got {factor!r}.")
+    if n_brackets is not None and (
+        not isinstance(n_brackets, numbers.Integral)
+        or isinstance(n_brackets, bool)
+        or n_brackets < 1
+    ):
+        raise ValueError(f"n_brackets must be an int >= 1 or None, got {n_brackets!r}.")
+
+
+class HyperbandStrategy(BaseStrategy):
+    """Hyperband over a search space, as an ask/tell strategy.
+
+    Each :class:`Candidate` carries its ``budget`` (resource units) and the
+    tags ``bracket`` (running order, from 0), ``rung`` (from 0) and
+    ``n_resources`` (the budget again, for ``cv_results_``). ``ask(None)``
+    returns whole rungs: every rung that is ready, so that independent
+    brackets are evaluated together and parallel workers stay busy. A
+    rung is ready once the previous rung of its bracket is told. With the
+    random sampler all brackets start at once; with a model-based sampler
+    a bracket starts once the first rung of the previous one is told, so
+    that its candidates are drawn from a model of what came before.
+
+    Parameters
+    ----------
+    space : Space, dict or list of dict
+    min_resources : int
+        Fewest resource units given to a candidate.
+    max_resources : int
+        Resource units of the last rung of every bracket.
+    factor : float, default=3
+        A rung promotes its best ``1 / factor``.
+    n_brackets : int or None, default=None
+        Brackets to run (see :func:`hyperband_schedule`); None runs one
+        Hyperband iteration, ``s_max + 1`` brackets.
+    sampler : {"random", "bohb", "tpe"}, default="random"
+        How the first rung of a bracket is drawn. ``"bohb"`` (``"tpe"`` is
+        an alias) fits two kernel densities, on the best and on the other
+        candidates told at the highest resource that has at least
+        ``n_dims + 3`` of them, and proposes the point maximizing their
+        ratio among draws from the good density; a ``random_fraction`` of
+        the candidates, and all of them before the model has data, are
+        drawn at random.
+    random_fraction : float, default=1/3
+        Share of random candidates with a model-based sampler.
+    top_fraction : float, default=0.15
+        Share of observations that the good density is fitted on.
+    n_proposals : int, default=64
+        Points drawn from the good density per model-based candidate.
+    random_state : int, RandomState instance, Generator or None, default=None
+
+    Attributes
+    ----------
+    schedule : list of list of (int, int)
+        Planned ``(n_candidates, n_resources)`` of each rung of each bracket;
+        on a finite space, the first rung of a bracket is capped at the
+        number of points of the space.
+
+    Examples
+    --------
+    >>> from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
+    >>> strategy = HyperbandStrategy(
+    ...     {"x": (-5.0, 5.0)}, min_resources=1, max_resources=9, random_state=0
+    ... )
+    >>> while batch := strategy.ask():
+    ...     # a noisy objective whose noise shrinks with the budget
+    ...     strategy.tell(batch, [-c.params["x"] ** 2 - 1 / c.budget for c in batch])
+    >>> best, score = strategy.best
+    >>> best.budget, best.tags["bracket"], best.tags["rung"]
+    (9, ...)
+    """
+
+    result_tags = ("bracket", "rung", "n_resources")
+
+    def __init__(
+        self,
+        space,
+        min_resources,
+        max_resources,
+        factor=3,
+        n_brackets=None,
+        sampler="random",
+        random_fraction=1 / 3,
+        top_fraction=0.15,
+        n_proposals=64,
+        random_state=None,
+    ):
+        super().__init__(space, random_state)
+        if sampler not in _SAMPLERS:
+            raise ValueError(f"sampler must be one of {_SAMPLERS}, got {sampler!r}.")
+        if not 0 <= random_fraction <= 1:
+            raise ValueError(
+                f"random_fraction must be in [0, 1], got {random_fraction!r}."
+            )
+        if not 0 < top_fraction < 1:
+            raise ValueError(f"top_fraction must be in (0, 1), got {top_fraction!r}.")
+        self.min_resources = min_resources
+        self.max_resources = max_resources
+        self.factor = factor
+        self.n_brackets = n_brackets
+        self.sampler = sampler
+        self.random_fraction = random_fraction
+        self.top_fraction = top_fraction
+        self.n_proposals = n_proposals
+        self.schedule = self._capped(
+            hyperband_schedule(min_resources, max_resources, factor, n_brackets)
+        )
+        # per bracket: index of the next rung to ask, and the rung being
+        # evaluated: its candidates, their scores (NaN until told) and a
+        # FIFO of slots per (rung, key) to match told candidates.
+        self._next_rung = [0] * len(self.schedule)
+        self._rung_cands = [None] * len(self.schedule)
+        self._rung_scores = [None] * len(self.schedule)
+        self._slots = defaultdict(deque)
+        self._queue = deque()  # asked rungs not yet handed out (ask(n) with small n)
+        self._last_params = {}  # bracket -> params of its last closed rung
+        # observations for the model: budget -> [(subspace index, unit row, score)]
+        self._obs = defaultdict(list)
+
+    def _capped(self, schedule):
+        n_values = self.space.n_values
+        if math.isinf(n_values):
+            return schedule
+        out = []
+        for rungs in schedule:
+            n0 = min(rungs[0][0], n_values)
+            out.append(
+                [
+                    (max(1, min(n, _floor(n0 * self.factor**-i))), r)
+                    for i, (n, r) in enumerate(rungs)
+                ]
+            )
+        return out
+
+    # -- ask ----------------------------------------------------------------
+    def _ask(self, n):
+        if not self._queue:
+            for b in self._ready_brackets():
+                self._queue.extend(self._open_rung(b))
+        out = []
+        while self._queue and (n is None or len(out) < n):
+            out.append(self._queue.popleft())
+        return out
+
+    def _ready_brackets(self):
+        ready = []
+        for b, rungs in enumerate(self.schedule):
+            i = self._next_rung[b]
+            if i >= len(rungs) or self._rung_cands[b] is not None:
+                continue  # finished, or its current rung is still out
+            if i == 0 and b > 0 and self._model_based and self._n_closed(b - 1) == 0:
+                continue  # a model-based bracket waits for the previous one's start
+            ready.append(b)
+        return ready
+
+    def _n_closed(self, b):
+        """Number of fully told rungs of bracket ``b``."""
+        return self._next_rung[b] - (self._rung_cands[b] is not None)
+
+    @property
+    def _model_based(self):
+        return self.sampler != "random"
+
+    def _open_rung(self, b):
+        i = self._next_rung[b]
+        n_i, r_i = self.schedule[b][i]
+        if i == 0:
+            params = self._sample(n_i)
+        else:
+            params = self._promoted(b, n_i)
+        cands = [
+            Candidate(p, budget=r_i, tags={"bracket": b, "rung": i, "n_resources": r_i})
+            for p in params
+        ]
+        self._rung_cands[b] = cands
+        self._rung_scores[b] = np.full(len(cands), np.nan)
+        for slot, c in enumerate(cands):
+            self._slots[(b, i, self.space.key(c.params))].append(slot)
+        self._next_rung[b] = i + 1
+        return cands
+
+    def _promoted(self, b, k):
+        """The best ``k`` candidates of bracket ``b``'s last rung."""
+        scores = self._rung_scores[b]
+        self._rung_scores[b] = None
+        # stable sort on the negated score: ties keep the order asked, and
+        # failed fits (-inf) go last
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [dict(self._last_params[b][j]) for j in order]
+
+    # -- tell ---------------------------------------------------------------
+    def _tell(self, candidates, scores):
+        for cand, score in zip(candidates, scores):
+            self._observe(cand, score)
+            b, i = cand.tags.get("bracket"), cand.tags.get("rung")
+            slots = self._slots.get((b, i, self.space.key(cand.params)))
+            if not slots:
+                continue  # not asked by this strategy (warm start)
+            slot = slots.popleft()
+            self._rung_scores[b][slot] = score
+        for b, scores_b in enumerate(self._rung_scores):
+            if self._rung_cands[b] is not None and not np.isnan(scores_b).any():
+                self._close_rung(b)
+
+    def _close_rung(self, b):
+        self._last_params[b] = [c.params for c in self._rung_cands[b]]
+        self._rung_cands[b] = None
+
+    def _observe(self, cand, score):
+        if not self._model_based:
+            return
+        try:
+            j = self.space.subspace_of(cand.params)
+        except ValueError:
+            return  # a warm-start point outside the space teaches nothing
+        unit = self.space.subspaces[j].to_unit([cand.params])[0]
+        budget = self.max_resources if cand.budget is None else cand.budget
+        self._obs[budget].append((j, unit, float(score)))
+
+    # -- sampling -----------------------------------------------------------
+    def _sample(self, n):
+        """``n`` new points for a first rung, distinct on a finite space."""
+        finite = math.isfinite(self.space.n_values)
+        out, keys = [], set()
+        for attempt in range(100):
+            if len(out) == n:
+                break
+            # the model may keep proposing the same few points of a small
+            # finite space: after a few rounds, fill the rung at random
+            if self._model_based and attempt < 3:
+                params = [self._model_point() for _ in range(n - len(out))]
+            else:
+                params = self.space.sample(n - len(out), self._rng)
+            for p in params:
+                key = self.space.key(p)
+                if finite and key in keys:
+                    continue
+                keys.add(key)
+                out.append(p)
+        return out
+
+    def _model_point(self):
+        """One point from the BOHB density model, or a random one."""
+        if self._rng.uniform() < self.random_fraction:
+            return self.space.sample(1, self._rng)[0]
+        j = self._subspace_choice()
+        data = self._model_data(j)
+        if data is None:
+            return self.space.subspaces[j].from_unit(
+                self._rng.uniform(size=(1, self.space.subspaces[j].n_dims))
+            )[0]
+        units, scores = data
+        unit = _kde_ratio_argmax(
+            units,
+            scores,
+            self.top_fraction,
+            self.n_proposals,
+            self._min_bandwidths(j),
+            self._rng,
+        )
+        return self.space.subspaces[j].from_unit(unit[None, :])[0]
+
+    def _subspace_choice(self):
+        # as random sampling does: each subspace equally likely
+        return int(self._rng.integers(self.space.n_subspaces))
+
+    def _model_data(self, j):
+        """Observations of subspace ``j`` at the highest budget with enough."""
+        n_min = self.space.subspaces[j].n_dims + 1
+        for budget in sorted(self._obs, reverse=True):
+            rows = [(u, s) for (jj, u, s) in self._obs[budget] if jj == j]
+            if len(rows) >= n_min + 2:
+                units = np.array([u for u, _ in rows])
+                scores = np.array([s for _, s in rows])
+                return units, scores
+        return None
+
+    def _min_bandwidths(self, j):
+        # a kernel narrower than one grid step of a discrete dimension
+        # would make every other value of it look impossible
+        return np.array(
+            [
+                1e-3 if math.isinf(d.n_values) else 0.5 / d.n_values
+                for d in self.space.subspaces[j].dimensions
+            ]
+        )
+
+
+def _kde_ratio_argmax(units, scores, top_fraction, n_proposals, min_bw, rng):
+    """Point of ``[0, 1]^d`` maximizing ``l(x) / g(x)`` among draws from ``l``.
+
+    ``l`` and ``g`` are product Gaussian kernel densities (Scott's
+    bandwidths) of the best and of the remaining observations, as in
+    BOHB; proposals come from ``l`` with bandwidths widened threefold, so
+    that the search keeps exploring around good points.
+    """
+    n, d = units.shape
+    order = np.argsort(-scores, kind="stable")
+    n_min = d + 1
+    n_good = max(n_min, int(top_fraction * n))
+    n_bad = max(n_min, n - n_good)
+    good, bad = units[order[:n_good]], units[order[-n_bad:]]
+    bw_good, bw_bad = _scott(good, min_bw), _scott(bad, min_bw)
+
+    centers = good[rng.integers(len(good), size=n_proposals)]
+    scale = np.minimum(3 * bw_good, 1.0)
+    a, b = (0 - centers) / scale, (1 - centers) / scale
+    proposals = truncnorm.rvs(a, b, loc=centers, scale=scale, random_state=rng)
+    proposals = proposals.reshape(n_proposals, d)
+    ratio = _log_kde(proposals, good, bw_good) - _log_kde(proposals, bad, bw_bad)
+    return proposals[int(np.argmax(ratio))]
+
+
+def _scott(points, min_bw):
+    n, d = points.shape
+    bw = points.std(axis=0) * n ** (-1.0 / (d + 4))
+    return np.maximum(bw, min_bw)
+
+
+def _log_kde(x, points, bw):
+    """Log density of a product Gaussian KDE at the rows of ``x``."""
+    z = (x[:, None, :] - points[None, :, :]) / bw
+    log_k = -0.5 * np.sum(z**2, axis=2) - np.sum(np.log(bw))
+    return logsumexp(log_k, axis=1) - math.log(len(points))

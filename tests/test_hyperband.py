@@ -1,0 +1,513 @@
+"""Tests of Hyperband: the schedule, the strategy and HyperbandSearchCV."""
+
+import math
+
+import numpy as np
+import pytest
+from joblib import parallel_backend
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold
+from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_hypersearch import HyperbandSearchCV, HyperbandStrategy, Real
+from sklearn_hypersearch._search._hyperband import _SubsampledSplits
+from sklearn_hypersearch._strategies._hyperband import (
+    _kde_ratio_argmax,
+    hyperband_schedule,
+)
+
+
+# -- helpers -----------------------------------------------------------------
+class BudgetClassifier(ClassifierMixin, BaseEstimator):
+    """Score is a known function of ``x`` and of the resource.
+
+    ``score = -(x - 0.3)**2 + cheap_bonus * (n_estimators < 27)``: with a
+    bonus, small budgets look better than they are. Every fit appends
+    ``(x, n_estimators, n_train, class counts)`` to ``fit_log`` and every
+    score appends the test size to ``score_log``.
+    """
+
+    fit_log = []
+    score_log = []
+
+    def __init__(self, x=0.0, n_estimators=27, cheap_bonus=0.0):
+        self.x = x
+        self.n_estimators = n_estimators
+        self.cheap_bonus = cheap_bonus
+
+    def fit(self, X, y):
+        self.classes_, counts = np.unique(y, return_counts=True)
+        type(self).fit_log.append((self.x, self.n_estimators, len(X), counts))
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y, sample_weight=None):
+        type(self).score_log.append(len(X))
+        bonus = self.cheap_bonus if self.n_estimators < 27 else 0.0
+        return -((self.x - 0.3) ** 2) + bonus
+
+
+@pytest.fixture(autouse=True)
+def _clear_logs():
+    BudgetClassifier.fit_log.clear()
+    BudgetClassifier.score_log.clear()
+
+
+def data(n_samples=300, weights=(0.7, 0.3), seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, 3))
+    y = (rng.uniform(size=n_samples) < weights[1]).astype(int)
+    return X, y
+
+
+SPACE = {"x": Real(0.0, 1.0)}
+
+
+def paper_schedule(r_min, r_max, eta):
+    """Algorithm 1 of Li et al. (2018), written as directly as possible."""
+    R = r_max / r_min
+    s_max = 0
+    while eta ** (s_max + 1) <= R * (1 + 1e-12):
+        s_max += 1
+    B = (s_max + 1) * R
+    out = []
+    for s in range(s_max, -1, -1):
+        n = math.ceil(B / R / (s + 1) * eta**s - 1e-9)
+        r = R * eta**-s
+        out.append(
+            [
+                (math.floor(n * eta**-i + 1e-9), round(r * eta**i * r_min))
+                for i in range(s + 1)
+            ]
+        )
+    return out
+
+
+# -- the schedule ------------------------------------------------------------
+def test_schedule_is_table_1_of_the_paper():
+    # Li et al. (2018), Table 1: R = 81, eta = 3
+    assert hyperband_schedule(1, 81, 3) == [
+        [(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)],
+        [(34, 3), (11, 9), (3, 27), (1, 81)],
+        [(15, 9), (5, 27), (1, 81)],
+        [(8, 27), (2, 81)],
+        [(5, 81)],
+    ]
+
+
+@pytest.mark.parametrize(
+    "r_min, r_max, eta",
+    [
+        (1, 81, 3),
+        (1, 27, 3),
+        (2, 100, 3),
+        (1, 16, 2),
+        (10, 1000, 4),
+        (3, 3, 3),
+        (1, 243, 3),
+        (5, 200, 2.5),
+        (40, 20000, 3),
+    ],
+)
+def test_schedule_follows_the_formulas(r_min, r_max, eta):
+    schedule = hyperband_schedule(r_min, r_max, eta)
+    expected = paper_schedule(r_min, r_max, eta)
+    assert [[n for n, _ in b] for b in schedule] == [
+        [n for n, _ in b] for b in expected
+    ]
+    for got, want in zip(schedule, expected):
+        for (_, r_got), (_, r_want) in zip(got, want):
+            assert r_got == max(r_min, r_want)
+    s_max = len(schedule) - 1
+    assert s_max == math.floor(math.log(r_max / r_min) / math.log(eta) + 1e-9)
+    for rungs in schedule:
+        assert rungs[-1][1] == r_max  # every bracket ends at the full resource
+        ns = [n for n, _ in rungs]
+        rs = [r for _, r in rungs]
+        assert ns == sorted(ns, reverse=True) and ns[-1] >= 1
+        assert rs == sorted(rs) and rs[0] >= r_min
+
+
+def test_schedule_n_brackets_cycles_and_truncates():
+    full = hyperband_schedule(1, 27, 3)
+    assert hyperband_schedule(1, 27, 3, n_brackets=2) == full[:2]
+    assert hyperband_schedule(1, 27, 3, n_brackets=6) == full + full[:2]
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((0, 9, 3), "min_resources"),
+        ((10, 9, 3), "must not exceed"),
+        ((1, 9, 1), "factor"),
+        ((1, 9.5, 3), "max_resources"),
+    ],
+)
+def test_schedule_rejects_bad_arguments(args, match):
+    with pytest.raises(ValueError, match=match):
+        hyperband_schedule(*args)
+
+
+# -- the strategy ------------------------------------------------------------
+def run_strategy(strategy, objective):
+    batches = []
+    while batch := strategy.ask():
+        batches.append(batch)
+        strategy.tell(batch, [objective(c) for c in batch])
+    return batches
+
+
+def test_strategy_walks_the_schedule_and_promotes_the_best():
+    strategy = HyperbandStrategy(SPACE, 1, 27, random_state=0)
+    batches = run_strategy(strategy, lambda c: -abs(c.params["x"] - 0.3))
+    told = [c for batch in batches for c in batch]
+    schedule = hyperband_schedule(1, 27, 3)
+    # random sampler: every bracket starts in the first batch
+    assert {c.tags["bracket"] for c in batches[0]} == set(range(len(schedule)))
+    assert len(batches) == len(schedule[0])
+    for b, rungs in enumerate(schedule):
+        for i, (n_i, r_i) in enumerate(rungs):
+            rung = [c for c in told if c.tags["bracket"] == b and c.tags["rung"] == i]
+            assert len(rung) == n_i
+            assert all(c.budget == r_i == c.tags["n_resources"] for c in rung)
+            if i:
+                previous = [
+                    c.params["x"]
+                    for c in told
+                    if c.tags["bracket"] == b and c.tags["rung"] == i - 1
+                ]
+                best = sorted(previous, key=lambda x: abs(x - 0.3))[:n_i]
+                assert sorted(c.params["x"] for c in rung) == sorted(best)
+    assert strategy.ask() == []
+
+
+def test_strategy_small_asks_split_rungs_without_losing_candidates():
+    whole = HyperbandStrategy(SPACE, 1, 9, random_state=3)
+    split = HyperbandStrategy(SPACE, 1, 9, random_state=3)
+    objective = lambda c: -c.params["x"]  # noqa: E731
+    expected = [c for b in run_strategy(whole, objective) for c in b]
+    got = []
+    while batch := split.ask(4):
+        assert len(batch) <= 4
+        got.extend(batch)
+        split.tell(batch, [objective(c) for c in batch])
+    assert got == expected
+
+
+def test_strategy_failed_scores_are_not_promoted():
+    strategy = HyperbandStrategy(SPACE, 1, 3, random_state=0)
+    first = strategy.ask()
+    # NaN (failed fit) for everything but x < 0.5
+    strategy.tell(first, [1.0 if c.params["x"] < 0.5 else np.nan for c in first])
+    second = strategy.ask()
+    assert second and all(c.params["x"] < 0.5 for c in second)
+
+
+def test_strategy_is_deterministic_and_seed_dependent():
+    def params(seed, sampler):
+        s = HyperbandStrategy(SPACE, 1, 27, sampler=sampler, random_state=seed)
+        return [c.params for b in run_strategy(s, lambda c: -c.params["x"]) for c in b]
+
+    for sampler in ("random", "bohb"):
+        assert params(0, sampler) == params(0, sampler)
+        assert params(0, sampler) != params(1, sampler)
+
+
+def test_strategy_finite_space_has_no_duplicates_in_a_rung():
+    space = {"a": [1, 2, 3], "b": ["u", "v"]}
+    for sampler in ("random", "bohb"):
+        strategy = HyperbandStrategy(space, 1, 27, sampler=sampler, random_state=0)
+        batches = run_strategy(strategy, lambda c: float(c.params["a"]))
+        told = [c for b in batches for c in b]
+        for b in {c.tags["bracket"] for c in told}:
+            first = [
+                tuple(sorted(c.params.items()))
+                for c in told
+                if c.tags["bracket"] == b and c.tags["rung"] == 0
+            ]
+            assert len(first) == len(set(first)) <= 6
+        assert all(isinstance(c.params["a"], int) for c in told)
+
+
+def test_bohb_brackets_start_after_the_previous_first_rung():
+    strategy = HyperbandStrategy(SPACE, 1, 27, sampler="bohb", random_state=0)
+    batches = run_strategy(strategy, lambda c: -c.params["x"])
+    started = [
+        sorted({c.tags["bracket"] for c in b if c.tags["rung"] == 0}) for b in batches
+    ]
+    assert started == [[0], [1], [2], [3]]
+
+
+def test_bohb_concentrates_on_the_optimum():
+    # later brackets draw from a model of the earlier ones: their first
+    # rungs must be closer to the optimum than random draws are
+    def first_rung_distance(sampler):
+        distances = []
+        for seed in range(3):
+            s = HyperbandStrategy(
+                {"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)},
+                1,
+                81,
+                sampler=sampler,
+                random_state=seed,
+            )
+            objective = lambda c: -np.hypot(c.params["x"] - 0.8, c.params["y"] - 0.2)  # noqa: E731
+            told = [c for b in run_strategy(s, objective) for c in b]
+            distances += [
+                -objective(c)
+                for c in told
+                if c.tags["rung"] == 0 and c.tags["bracket"] >= 2
+            ]
+        return np.median(distances)
+
+    assert first_rung_distance("bohb") < 0.6 * first_rung_distance("random")
+
+
+def test_kde_ratio_argmax_proposes_near_the_good_points():
+    rng = np.random.default_rng(0)
+    units = rng.uniform(size=(60, 2))
+    scores = -np.linalg.norm(units - [0.2, 0.7], axis=1)
+    point = _kde_ratio_argmax(units, scores, 0.15, 64, np.full(2, 1e-3), rng)
+    assert np.all((0 <= point) & (point <= 1))
+    assert np.linalg.norm(point - [0.2, 0.7]) < 0.2
+
+
+# -- HyperbandSearchCV: n_samples --------------------------------------------
+def test_n_samples_resource_subsamples_training_folds_stratified():
+    X, y = data(300, weights=(0.7, 0.3))
+    cv = StratifiedKFold(3)
+    search = HyperbandSearchCV(
+        BudgetClassifier(),
+        SPACE,
+        cv=cv,
+        min_resources=30,
+        random_state=0,
+        refit=False,
+    ).fit(X, y)
+    assert search.max_resources_ == 300 and search.min_resources_ == 30
+    schedule = hyperband_schedule(30, 300, 3)
+    assert search.n_resources_ == [[r for _, r in b] for b in schedule]
+    assert search.n_candidates_ == [[n for n, _ in b] for b in schedule]
+    res = search.cv_results_
+    for col in ("bracket", "rung", "n_resources"):
+        assert len(res[col]) == len(res["params"])
+    fold_train = 200
+    expected_sizes = {int(r / 300 * fold_train) for b in schedule for _, r in b}
+    sizes = {n for _, _, n, _ in BudgetClassifier.fit_log}
+    assert sizes == expected_sizes
+    share = y.mean()
+    for _, _, n, counts in BudgetClassifier.fit_log:
+        # each class keeps its share of the subsample (largest remainders)
+        assert abs(counts[1] - share * n) <= 1
+    # test folds stay whole
+    assert set(BudgetClassifier.score_log) == {100}
+    # the splits are fixed: a rung's candidates see the same subsample
+    split = _SubsampledSplits(cv, 0.3, True, random_state=5)
+    first = [tr.tolist() for tr, _ in split.split(X, y)]
+    assert first == [tr.tolist() for tr, _ in split.split(X, y)]
+
+
+def test_best_is_chosen_among_full_resource_candidates():
+    X, y = data(120)
+    search = HyperbandSearchCV(
+        BudgetClassifier(cheap_bonus=1.0),
+        SPACE,
+        resource="n_estimators",
+        max_resources=27,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    full = res["n_resources"] == 27
+    assert np.nanmax(res["mean_test_score"][~full]) > np.nanmax(
+        res["mean_test_score"][full]
+    )
+    assert res["n_resources"][search.best_index_] == 27
+    assert search.best_score_ == np.nanmax(res["mean_test_score"][full])
+    assert search.best_params_["n_estimators"] == 27
+    assert search.best_estimator_.n_estimators == 27
+    assert search.best_params_["x"] == pytest.approx(
+        min(np.asarray(res["param_x"])[full], key=lambda x: abs(x - 0.3))
+    )
+
+
+def test_parameter_resource_sets_the_budget_on_each_fit():
+    X, y = data(60)
+    search = HyperbandSearchCV(
+        BudgetClassifier(),
+        SPACE,
+        resource="n_estimators",
+        cv=2,
+        random_state=0,
+        min_resources="smallest",
+        refit=False,
+    ).fit(X, y)
+    # max_resources="auto" takes the estimator's value
+    assert search.max_resources_ == 27 and search.min_resources_ == 1
+    schedule = hyperband_schedule(1, 27, 3)
+    assert search.n_resources_ == [[r for _, r in b] for b in schedule]
+    fitted = sorted({n for _, n, _, _ in BudgetClassifier.fit_log})
+    assert fitted == [1, 3, 9, 27]
+    # the whole training folds are used whatever the budget
+    assert {n for _, _, n, _ in BudgetClassifier.fit_log} == {30}
+    assert list(search.cv_results_["param_n_estimators"]) == list(
+        search.cv_results_["n_resources"]
+    )
+
+
+def test_parameter_resource_of_a_pipeline_step():
+    X, y = data(60)
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", BudgetClassifier())])
+    search = HyperbandSearchCV(
+        pipe,
+        {"clf__x": Real(0.0, 1.0)},
+        resource="clf__n_estimators",
+        max_resources=9,
+        min_resources=1,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    assert sorted({n for _, n, _, _ in BudgetClassifier.fit_log}) == [1, 3, 9]
+    assert search.best_params_["clf__n_estimators"] == 9
+    assert search.best_estimator_.named_steps["clf"].n_estimators == 9
+    assert abs(search.best_params_["clf__x"] - 0.3) < 0.2
+
+
+def test_unset_integer_parameter_needs_max_resources():
+    X, y = data(80)
+    with pytest.raises(ValueError, match="set max_resources"):
+        HyperbandSearchCV(
+            DecisionTreeClassifier(),
+            {"min_samples_leaf": [1, 5]},
+            resource="max_depth",
+            cv=2,
+        ).fit(X, y)
+    search = HyperbandSearchCV(
+        DecisionTreeClassifier(random_state=0),
+        {"min_samples_leaf": [1, 5]},
+        resource="max_depth",
+        max_resources=4,
+        min_resources=1,
+        factor=2,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    assert search.n_resources_[0] == [1, 2, 4]
+
+
+def test_bohb_sampler_runs_and_is_reproducible_for_any_n_jobs():
+    X, y = data(60)
+
+    def params(n_jobs, seed=0):
+        search = HyperbandSearchCV(
+            BudgetClassifier(),
+            SPACE,
+            resource="n_estimators",
+            sampler="bohb",
+            max_resources=9,
+            cv=2,
+            random_state=seed,
+            n_jobs=n_jobs,
+            refit=False,
+        )
+        # threads: the same parallel code path without process start-up
+        with parallel_backend("threading"):
+            return search.fit(X, y).cv_results_["params"]
+
+    assert params(1) == params(2)
+    assert params(1) != params(1, seed=1)
+
+
+def test_multimetric_refit_uses_the_named_metric_at_full_resource():
+    X, y = data(60)
+    search = HyperbandSearchCV(
+        BudgetClassifier(cheap_bonus=1.0),
+        SPACE,
+        resource="n_estimators",
+        scoring={"a": lambda est, X, y: est.score(X, y), "b": lambda est, X, y: -est.x},
+        refit="b",
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    res = search.cv_results_
+    full = np.flatnonzero(res["n_resources"] == 27)
+    assert search.best_index_ == full[np.argmax(res["mean_test_b"][full])]
+
+
+# -- errors, before any fit --------------------------------------------------
+@pytest.mark.parametrize(
+    "kwargs, cv, match",
+    [
+        (dict(resource="cheap_bonus"), 2, "must be an integer parameter"),
+        (dict(resource="n_trees"), 2, "neither 'n_samples' nor a parameter"),
+        (dict(resource="x"), 2, "also a searched parameter"),
+        (dict(resource="n_estimators", min_resources=30), 2, "greater than max"),
+        (dict(min_resources=200, max_resources=100), 2, "greater than max"),
+        (dict(max_resources=1000), 2, "greater than the number of samples"),
+        (dict(min_resources=2, factor=2), 2, "leaves 1 training samples"),
+        (dict(min_resources=1), 2, "one per class of 2"),
+        (dict(), KFold(2, shuffle=True), "same splits"),
+        (dict(), ShuffleSplit(2), "same splits"),
+        (dict(factor=1), 2, "factor"),
+        (dict(sampler="grid"), 2, "sampler"),
+        (dict(min_resources=0), 2, "min_resources"),
+    ],
+)
+def test_bad_resources_are_refused_before_any_fit(kwargs, cv, match):
+    X, y = data(100)
+    with pytest.raises((ValueError, TypeError), match=match):
+        HyperbandSearchCV(BudgetClassifier(), SPACE, cv=cv, **kwargs).fit(X, y)
+    assert BudgetClassifier.fit_log == []
+
+
+def test_shuffling_splitter_with_fixed_seed_is_accepted():
+    X, y = data(100)
+    search = HyperbandSearchCV(
+        BudgetClassifier(),
+        SPACE,
+        cv=KFold(2, shuffle=True, random_state=0),
+        random_state=0,
+    ).fit(X, y)
+    assert search.n_candidates_
+
+
+# -- scikit-learn's estimator checks -----------------------------------------
+def _expected_failed(estimator):
+    if isinstance(estimator.estimator, Ridge):
+        return {
+            # as for scikit-learn's HalvingRandomSearchCV: the check expects
+            # the DataConversionWarning of a single-output estimator, but
+            # Ridge takes a 2-d y as multi-output and does not warn
+            "check_supervised_y_2d": "DataConversionWarning not caught",
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    [
+        HyperbandSearchCV(
+            Ridge(),
+            {"alpha": [0.1, 1.0]},
+            cv=2,
+            error_score="raise",
+            random_state=0,
+        ),
+        HyperbandSearchCV(
+            GaussianNB(),
+            {"var_smoothing": [1e-9, 1e-6]},
+            cv=2,
+            error_score="raise",
+            random_state=0,
+        ),
+    ],
+    expected_failed_checks=_expected_failed,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
