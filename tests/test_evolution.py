@@ -232,6 +232,7 @@ def test_search_never_refits_a_candidate():
         QuadraticClassifier(log_fits=True),
         {"x": Integer(0, 4), "flag": [True, False]},
         population_size=4,
+        n_elite=1,
         n_generations=6,
         cv=2,
         refit=False,
@@ -307,6 +308,7 @@ def test_n_iter_caps_the_last_generation():
         QuadraticClassifier(),
         {"x": Real(0.0, 1.0)},
         population_size=6,
+        n_elite=2,
         n_generations=None,
         n_iter=13,
         cv=2,
@@ -376,7 +378,11 @@ def test_pipeline_with_conditional_space():
     [
         (dict(population_size=1), ValueError, "population_size"),
         (dict(population_size=4, n_elite=4), ValueError, "n_elite must be smaller"),
-        (dict(population_size=4, tournament_size=5), ValueError, "tournament_size"),
+        (
+            dict(population_size=4, n_elite=1, tournament_size=5),
+            ValueError,
+            "tournament_size",
+        ),
         (dict(n_generations=None, n_iter=None), ValueError, "n_generations and n_iter"),
         (dict(crossover_rate=1.5), ValueError, "crossover_rate"),
         (dict(mutation_rate=-0.1), ValueError, "mutation_rate"),
@@ -403,7 +409,11 @@ def test_bad_parameters_fail_before_any_fit(params, error, match):
     [
         (dict(population_size=1), ValueError, "population_size must be >= 2"),
         (dict(population_size=3, n_elite=3), ValueError, "n_elite must be smaller"),
-        (dict(population_size=3, tournament_size=4), ValueError, "tournament_size"),
+        (
+            dict(population_size=3, n_elite=1, tournament_size=4),
+            ValueError,
+            "tournament_size",
+        ),
         (dict(population_size=3.0), TypeError, "population_size must be an int"),
         (dict(crossover_rate=2), ValueError, r"crossover_rate must be in \[0, 1\]"),
         (dict(mutation_scale=0), ValueError, r"mutation_scale must be in \(0, 1\]"),
@@ -422,7 +432,9 @@ def test_strategy_validates_eagerly(params, error, match):
         EvolutionSearchCV(
             LogisticRegression(),
             {"C": Real(0.1, 10.0, log=True)},
-            population_size=3,
+            population_size=2,
+            n_elite=1,
+            tournament_size=2,
             n_generations=2,
             cv=2,
             random_state=0,

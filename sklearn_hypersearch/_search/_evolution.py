@@ -48,7 +48,7 @@ class EvolutionSearchCV(_BaseHyperSearch):
         and :class:`~sklearn_hypersearch.Categorical` dimensions. A list of
         dicts gives alternative subspaces.
 
-    population_size : int, default=20
+    population_size : int, default=10
         Individuals per generation, at least 2. The first generation
         evaluates ``population_size`` candidates, every later one
         ``population_size - n_elite``.
@@ -62,7 +62,7 @@ class EvolutionSearchCV(_BaseHyperSearch):
         short when the budget runs out. At least one of ``n_generations``
         and ``n_iter`` must be set.
 
-    n_elite : int, default=2
+    n_elite : int, default=4
         Best individuals that survive each generation unchanged (and are not
         refitted). Must be smaller than ``population_size``.
 
@@ -150,7 +150,7 @@ class EvolutionSearchCV(_BaseHyperSearch):
     ...     random_state=0,
     ... ).fit(X, y)
     >>> len(search.cv_results_["params"])
-    14
+    10
     >>> search.history_["generation"]
     [0, 1, 2]
     >>> print(f"{search.best_score_:.2f}")
@@ -177,10 +177,10 @@ class EvolutionSearchCV(_BaseHyperSearch):
         estimator,
         param_distributions,
         *,
-        population_size=20,
+        population_size=10,
         n_generations=10,
         n_iter=None,
-        n_elite=2,
+        n_elite=4,
         tournament_size=3,
         crossover_rate=0.9,
         mutation_rate=None,

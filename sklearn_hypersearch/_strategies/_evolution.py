@@ -101,9 +101,9 @@ class EvolutionStrategy(BaseStrategy):
     space : Space, dict or list of dict
         What to search (anything :class:`~sklearn_hypersearch.Space` accepts).
     random_state : int, RandomState instance, Generator or None, default=None
-    population_size : int, default=20
+    population_size : int, default=10
         Individuals in a generation; at least 2.
-    n_elite : int, default=2
+    n_elite : int, default=4
         Best individuals that survive each generation unchanged; at most
         ``population_size - 1``.
     tournament_size : int, default=3
@@ -166,8 +166,8 @@ class EvolutionStrategy(BaseStrategy):
         space,
         random_state=None,
         *,
-        population_size=20,
-        n_elite=2,
+        population_size=10,
+        n_elite=4,
         tournament_size=3,
         crossover_rate=0.9,
         mutation_rate=None,
