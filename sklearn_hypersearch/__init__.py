@@ -20,6 +20,7 @@ from sklearn_hypersearch._strategies import (
     RandomStrategy,
 )
 from sklearn_hypersearch._strategies._bayes import BayesStrategy
+from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
 
 __version__ = "0.1.0.dev0"
 
