@@ -171,6 +171,7 @@ def test_regions_shrink_by_stage():
         {"x": Real(-2.0, 2.0), "lr": Real(1e-5, 1.0, log=True)},
         n_iter=60,
         n_stages=4,
+        top_k=3,
         shrink=shrink,
         random_state=1,
     )
@@ -358,7 +359,13 @@ def test_search_results_and_stage_spaces(data):
     X, y = data
     space = {"x": Real(-2.0, 2.0), "kind": ["a", "b", "c"]}
     search = CoarseToFineSearchCV(
-        QuadraticRegressor(), space, n_iter=20, cv=2, random_state=0
+        QuadraticRegressor(),
+        space,
+        n_iter=20,
+        n_stages=3,
+        top_k=3,
+        cv=2,
+        random_state=0,
     ).fit(X, y)
     results = search.cv_results_
     assert len(results["params"]) == 20
@@ -439,7 +446,7 @@ class _FitCounter(QuadraticRegressor):
         (dict(n_stages=0), ValueError, "'n_stages' parameter"),
         (dict(n_iter=0), ValueError, "'n_iter' parameter"),
         (dict(fine="zoom"), ValueError, "'fine' parameter"),
-        (dict(n_iter=4, n_stages=3), ValueError, "n_iter=4 is too small"),
+        (dict(n_iter=4, n_stages=4), ValueError, "n_iter=4 is too small"),
         (dict(coarse_fraction=0), ValueError, "'coarse_fraction' parameter"),
         (dict(n_stages=2.5), TypeError, "'n_stages' parameter"),
     ],

@@ -53,11 +53,11 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
     n_iter : int, default=10
         Total number of candidates evaluated over all stages.
 
-    n_stages : int, default=3
+    n_stages : int, default=4
         Number of stages, including the coarse stage 0. ``n_stages=1`` is a
         plain space-filling search.
 
-    top_k : int, default=3
+    top_k : int, default=2
         Number of regions refined by each later stage.
 
     shrink : float, default=0.5
@@ -169,8 +169,8 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
         param_distributions,
         *,
         n_iter=10,
-        n_stages=3,
-        top_k=3,
+        n_stages=4,
+        top_k=2,
         shrink=0.5,
         fine="random",
         design="sobol",

@@ -129,9 +129,9 @@ class CoarseToFineStrategy(BaseStrategy):
         What to search (anything :class:`~sklearn_hypersearch.Space` accepts).
     n_iter : int
         Total number of candidates over all stages.
-    n_stages : int, default=3
+    n_stages : int, default=4
         Number of stages, including the coarse stage 0.
-    top_k : int, default=3
+    top_k : int, default=2
         Number of regions refined by each later stage.
     shrink : float, default=0.5
         Factor in ``(0, 1)`` by which each stage narrows the regions.
@@ -188,7 +188,7 @@ class CoarseToFineStrategy(BaseStrategy):
     ...     {"x": (-5.0, 5.0)}, n_iter=20, random_state=0
     ... )
     >>> strategy.stage_budgets
-    [8, 6, 6]
+    [8, 4, 4, 4]
     >>> while batch := strategy.ask():
     ...     strategy.tell(batch, [-(c.params["x"] - 1) ** 2 for c in batch])
     >>> strategy.stage_spaces[2].subspaces[0]
@@ -204,8 +204,8 @@ class CoarseToFineStrategy(BaseStrategy):
         space,
         n_iter,
         *,
-        n_stages=3,
-        top_k=3,
+        n_stages=4,
+        top_k=2,
         shrink=0.5,
         fine="random",
         design="sobol",
