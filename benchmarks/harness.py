@@ -56,6 +56,12 @@ Peers (benchmark-only extras, imported lazily)
                 it has no ``random_state``: :func:`run` seeds Python's and
                 numpy's global generators before every fit.
 
+:func:`run` limits BLAS/OpenMP/torch threads to one in the driver process
+(``threads=1``): on this shared 2-core machine oversubscribed BLAS made
+scikit-optimize 4x slower, and parallelism should come from ``n_jobs`` only.
+:func:`proposal_time` measures one proposal after n observations (the
+optimiser's own overhead) for skopt, the Optuna samplers and our strategies.
+
 Our own searches are registered lazily when ``sklearn_hypersearch`` exports
 them ("bayes", "evolution", "hyperband", "c2f"); ``register`` overrides that.
 """
@@ -75,7 +81,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin, clone
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 from sklearn.decomposition import PCA
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -99,6 +105,7 @@ __all__ = [
     "Task",
     "available",
     "best_so_far",
+    "proposal_time",
     "ratio_table",
     "register",
     "run",
@@ -995,6 +1002,108 @@ def best_so_far(trace, optimum=None):
     scores = np.where(np.isfinite(scores), scores, -np.inf)
     best = np.maximum.accumulate(scores) if scores.size else scores
     return best if optimum is None else optimum - best
+
+
+# ---------------------------------------------------------------------------
+# Optimiser overhead: time of one proposal after n observations
+# ---------------------------------------------------------------------------
+def _observations(task, n_observed, seed):
+    """n random points of a synthetic task and their scores (-f)."""
+    from sklearn_hypersearch import Space
+
+    points = Space(task.space).sample(n_observed, random_state=seed)
+    scores = [float(clone(task.estimator).set_params(**p).score(None)) for p in points]
+    return points, scores
+
+
+def _skopt_proposal(task, points, scores, seed):
+    from skopt import Optimizer
+
+    dims = to_skopt(task.space)
+    names = sorted(dims)
+    # BayesSearchCV's defaults: GP, gp_hedge, 10 initial points.
+    opt = Optimizer([dims[n] for n in names], random_state=seed)
+    xs = [[p[n] for n in names] for p in points]
+    ys = [-s for s in scores]  # skopt minimises
+    opt.tell(xs[:-1], ys[:-1], fit=False)
+    start = time.perf_counter()
+    # skopt fits its model and optimises the acquisition inside tell().
+    opt.tell(xs[-1], ys[-1])
+    opt.ask()
+    return time.perf_counter() - start
+
+
+def _optuna_proposal(sampler_name):
+    def proposal(task, points, scores, seed):
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        dists = to_optuna(task.space)
+        sampler = getattr(optuna.samplers, sampler_name)(seed=seed)
+        study = optuna.create_study(direction="maximize", sampler=sampler)
+        study.add_trials(
+            [
+                optuna.trial.create_trial(params=p, distributions=dists, value=s)
+                for p, s in zip(points, scores)
+            ]
+        )
+        start = time.perf_counter()
+        study.ask(fixed_distributions=dists)
+        return time.perf_counter() - start
+
+    return proposal
+
+
+def _ours_proposal(method):
+    def proposal(task, points, scores, seed):
+        search = METHODS[method](task, len(points) + 1, seed, 1)
+        space = search._checked_space()
+        strategy = search._make_strategy(space, np.random.default_rng(seed))
+        strategy.tell(points, scores)
+        start = time.perf_counter()
+        strategy.ask(1)
+        return time.perf_counter() - start
+
+    return proposal
+
+
+_PROPOSERS = {
+    "skopt": _skopt_proposal,
+    "optuna-tpe": _optuna_proposal("TPESampler"),
+    "optuna-gp": _optuna_proposal("GPSampler"),
+}
+
+
+def proposal_time(method, task, n_observed, seed=0, repeats=3, threads=1):
+    """Median seconds the optimiser takes to propose one point.
+
+    The optimiser is told ``n_observed`` random points of a synthetic task,
+    then asked for one more; only that last step is timed (scikit-optimize:
+    its last ``tell``, where it fits the GP and optimises the acquisition,
+    plus ``ask``; Optuna: ``study.ask``; ours: ``strategy.ask(1)`` after
+    ``strategy.tell``, through the search's ``_make_strategy``). Peers use
+    the same settings as their factories.
+    """
+    _register_ours()
+    if isinstance(task, str):
+        task = TASKS[task]
+    if task.kind != "synthetic":
+        raise ValueError(f"proposal_time needs a synthetic task, got {task.name!r}.")
+    if method in _PROPOSERS:
+        proposer = _PROPOSERS[method]
+    elif method in _OURS and method in METHODS:
+        proposer = _ours_proposal(method)
+    else:
+        raise ValueError(f"proposal_time does not support {method!r}.")
+    reason = available(method)
+    if reason is not None:
+        raise PeerUnavailable(reason)
+    points, scores = _observations(task, n_observed, seed)
+    times = []
+    with _quiet(), _limit_threads(threads):
+        for rep in range(repeats):
+            times.append(proposer(task, points, scores, seed + rep))
+    return float(np.median(times))
 
 
 # ---------------------------------------------------------------------------

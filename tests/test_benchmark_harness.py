@@ -185,3 +185,15 @@ def test_our_searches_run_on_branin(method):
     assert res.regret == pytest.approx(
         harness.SYNTHETIC["branin"].optimum - res.best_cv_score
     )
+
+
+def test_proposal_time_validates_and_times():
+    with pytest.raises(ValueError, match="synthetic task"):
+        harness.proposal_time("optuna-tpe", "svc_digits", 5)
+    with pytest.raises(ValueError, match="does not support 'random'"):
+        harness.proposal_time("random", "branin", 5)
+    ours = [m for m in ("c2f", "evolution", "bayes") if m in harness.METHODS]
+    if not ours:
+        pytest.skip("none of our searches is exported yet")
+    seconds = harness.proposal_time(ours[0], "branin", 12, repeats=1)
+    assert 0 < seconds < 10
