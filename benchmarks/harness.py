@@ -797,7 +797,7 @@ def _ours_factory(cls):
             "n_jobs": n_jobs,
         }
         if "n_iter" not in params:
-            raise TypeError(
+            raise PeerUnavailable(
                 f"{cls.__name__} takes no n_iter: register a factory for it "
                 "with harness.register(name, factory)."
             )
