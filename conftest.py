@@ -1,0 +1,14 @@
+"""pytest configuration for the tests and the doctests of the package."""
+
+import importlib.util
+
+if importlib.util.find_spec("matplotlib") is None:
+    # The examples of sklearn_hypersearch.plots need the optional `plots`
+    # extra; tests/test_plots.py checks the error raised without it.
+    collect_ignore = ["sklearn_hypersearch/plots.py"]
+else:
+    import matplotlib
+
+    # Draw off-screen: tests and doctests must not open windows. Only
+    # tests choose a backend, never the library.
+    matplotlib.use("Agg")
