@@ -1,0 +1,287 @@
+"""Benchmark: compute HyperbandSearchCV needs to reach random search's best.
+
+For each task and seed, ``RandomizedSearchCV(n_iter=81)`` at full resource
+sets the target: its best mean CV score. We then measure, for
+``HyperbandSearchCV`` (random and BOHB sampling), for
+``HalvingRandomSearchCV`` and for random search itself:
+
+- compute: the sum of fit and score times of every CV split
+  (``(mean_fit_time + mean_score_time) * n_splits`` summed over
+  ``cv_results_``), which does not depend on ``n_jobs``;
+- compute to target: that sum, in evaluation order, up to the first
+  candidate evaluated with the *full* resource whose mean CV score reaches
+  the target (not reached: the run never got there);
+- held-out score of ``best_estimator_`` on a test set never used by the
+  search. ``HalvingRandomSearchCV`` gets as many first-rung candidates as
+  one Hyperband iteration samples, which makes their compute about
+  equal (the tables show the measured compute of each).
+
+Tasks: ``HistGradientBoostingClassifier`` on a 20k-row
+``make_classification`` set (16k train, 4k test) with ``n_samples`` as the
+resource, and a ``RandomForestClassifier`` with ``n_estimators`` as the
+resource. Run with::
+
+    python benchmarks/bench_hyperband.py            # full, 3 seeds
+    python benchmarks/bench_hyperband.py --quick    # small data, 2 seeds
+
+Fits use one thread each (OMP_NUM_THREADS=1) so that compute is comparable.
+"""
+
+import os
+
+# one thread per fit: HistGradientBoosting's OpenMP threads otherwise
+# oversubscribe a loaded machine and its fit times mean nothing
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+from scipy.stats import loguniform, randint, uniform  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.ensemble import (  # noqa: E402
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.experimental import enable_halving_search_cv  # noqa: E402, F401
+from sklearn.model_selection import (  # noqa: E402
+    HalvingRandomSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    train_test_split,
+)
+
+from sklearn_hypersearch import HyperbandSearchCV  # noqa: E402
+from sklearn_hypersearch._strategies._hyperband import (  # noqa: E402
+    hyperband_schedule,
+)
+
+FACTOR = 3
+N_RANDOM = 81
+
+
+def make_tasks(quick):
+    tasks = []
+    n_rows = 3000 if quick else 20000
+    X, y = make_classification(
+        n_samples=n_rows,
+        n_features=20,
+        n_informative=10,
+        n_redundant=4,
+        flip_y=0.03,
+        class_sep=0.8,
+        random_state=0,
+    )
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=0)
+    tasks.append(
+        dict(
+            name=f"hgb_{n_rows // 1000}k (n_samples)",
+            estimator=HistGradientBoostingClassifier(
+                max_iter=15 if quick else 30, early_stopping=False
+            ),
+            space={
+                "learning_rate": loguniform(0.01, 1.0),
+                "max_leaf_nodes": randint(4, 129),
+                "min_samples_leaf": randint(1, 101),
+                "l2_regularization": loguniform(1e-6, 10.0),
+                "max_features": uniform(0.2, 0.8),
+            },
+            resource="n_samples",
+            max_resources=len(X_tr),
+            min_resources=int(math.ceil(len(X_tr) / FACTOR**4)),
+            data=(X_tr, X_te, y_tr, y_te),
+        )
+    )
+    n_rows = 1000 if quick else 4000
+    X, y = make_classification(
+        n_samples=n_rows,
+        n_features=20,
+        n_informative=8,
+        flip_y=0.05,
+        random_state=1,
+    )
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=0)
+    n_trees = 27
+    tasks.append(
+        dict(
+            name=f"rf_{n_rows // 1000}k (n_estimators)",
+            estimator=RandomForestClassifier(n_estimators=n_trees),
+            space={
+                "max_features": uniform(0.05, 0.95),
+                "min_samples_leaf": randint(1, 51),
+                "max_depth": randint(2, 31),
+                "criterion": ["gini", "entropy"],
+            },
+            resource="n_estimators",
+            max_resources=n_trees,
+            min_resources=1,
+            data=(X_tr, X_te, y_tr, y_te),
+        )
+    )
+    return tasks
+
+
+def methods(task, seed, cv, n_jobs):
+    common = dict(cv=cv, n_jobs=n_jobs, random_state=seed)
+
+    def est():
+        return clone(task["estimator"]).set_params(random_state=seed)
+
+    schedule = hyperband_schedule(task["min_resources"], task["max_resources"], FACTOR)
+    # as many candidates as one Hyperband iteration samples: with the same
+    # min/max resources this makes the two cost about the same (planning by
+    # resource units would not: a fit on few samples or trees costs more
+    # than its share, which successive halving pays far more often)
+    n_halving = sum(rungs[0][0] for rungs in schedule)
+    hb = dict(
+        resource=task["resource"],
+        max_resources=task["max_resources"],
+        min_resources=task["min_resources"],
+        factor=FACTOR,
+        **common,
+    )
+    return {
+        "random (n_iter=81)": lambda: RandomizedSearchCV(
+            est(), task["space"], n_iter=N_RANDOM, **common
+        ),
+        f"halving ({n_halving} cands)": lambda: HalvingRandomSearchCV(
+            est(),
+            task["space"],
+            n_candidates=n_halving,
+            resource=task["resource"],
+            max_resources=task["max_resources"],
+            min_resources=task["min_resources"],
+            factor=FACTOR,
+            **common,
+        ),
+        "hyperband": lambda: HyperbandSearchCV(est(), task["space"], **hb),
+        "hyperband-bohb": lambda: HyperbandSearchCV(
+            est(), task["space"], sampler="bohb", **hb
+        ),
+    }
+
+
+def full_rows(search, task):
+    res = search.cv_results_
+    if "n_resources" not in res:  # random search: everything is full
+        return np.ones(len(res["params"]), dtype=bool)
+    return np.asarray(res["n_resources"]) == task["max_resources"]
+
+
+def compute_per_row(search):
+    res = search.cv_results_
+    return (np.asarray(res["mean_fit_time"]) + np.asarray(res["mean_score_time"])) * (
+        search.n_splits_
+    )
+
+
+def compute_to_target(search, task, target):
+    per_row = np.cumsum(compute_per_row(search))
+    scores = np.asarray(search.cv_results_["mean_test_score"])
+    hit = np.flatnonzero(full_rows(search, task) & (scores >= target - 1e-12))
+    return float(per_row[hit[0]]) if len(hit) else math.nan
+
+
+def run(task, seed, n_jobs):
+    X_tr, X_te, y_tr, y_te = task["data"]
+    cv = StratifiedKFold(3)
+    rows = []
+    target = None
+    for name, make in methods(task, seed, cv, n_jobs).items():
+        search = make()
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            search.fit(X_tr, y_tr)
+        wall = time.perf_counter() - start
+        if target is None:
+            target = search.best_score_
+        compute = float(compute_per_row(search).sum())
+        reach = compute_to_target(search, task, target)
+        rows.append(
+            dict(
+                method=name,
+                seed=seed,
+                compute=compute,
+                wall=wall,
+                reach=reach,
+                # wall time to the target, pro rata of compute
+                reach_wall=wall * reach / compute if compute else math.nan,
+                best_cv=float(search.best_score_),
+                test=float(search.score(X_te, y_te)),
+                n_fits=len(search.cv_results_["params"]) * search.n_splits_,
+            )
+        )
+        print(
+            f"  {task['name']:<24} seed={seed} {name:<22} compute={compute:7.1f}s "
+            f"wall={wall:6.1f}s reach={reach:7.1f}s cv={search.best_score_:.4f} "
+            f"test={rows[-1]['test']:.4f}",
+            flush=True,
+        )
+    return rows
+
+
+def med_iqr(values, fmt="{:.1f}"):
+    v = np.asarray([x for x in values if not math.isnan(x)], dtype=float)
+    if len(v) == 0:
+        return "not reached"
+    q1, q2, q3 = np.percentile(v, [25, 50, 75])
+    return f"{fmt.format(q2)} [{fmt.format(q1)}, {fmt.format(q3)}]"
+
+
+def table(name, rows):
+    random_compute = np.median(
+        [r["compute"] for r in rows if r["method"].startswith("random")]
+    )
+    methods_ = list(dict.fromkeys(r["method"] for r in rows))
+    n_seeds = len({r["seed"] for r in rows})
+    lines = [
+        f"### {name}: median [IQR] over {n_seeds} seeds",
+        "",
+        "| method | compute (s) | wall (s) | compute to reach random's best (s) "
+        "| / random's compute | reached | wall to reach, pro rata (s) "
+        "| best CV | held-out |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in methods_:
+        rs = [r for r in rows if r["method"] == m]
+        reach = [r["reach"] for r in rs]
+        reached = sum(not math.isnan(x) for x in reach)
+        ratio = [x / random_compute for x in reach]
+        lines.append(
+            f"| {m} | {med_iqr([r['compute'] for r in rs])} "
+            f"| {med_iqr([r['wall'] for r in rs])} | {med_iqr(reach)} "
+            f"| {med_iqr(ratio, '{:.2f}')} | {reached}/{len(rs)} "
+            f"| {med_iqr([r['reach_wall'] for r in rs])} "
+            f"| {med_iqr([r['best_cv'] for r in rs], '{:.4f}')} "
+            f"| {med_iqr([r['test'] for r in rs], '{:.4f}')} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, 2 seeds")
+    parser.add_argument("--seeds", type=int, default=None, help="number of seeds")
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--task", default=None, help="only tasks starting so")
+    args = parser.parse_args()
+    n_seeds = args.seeds or (2 if args.quick else 3)
+    tables = []
+    for task in make_tasks(args.quick):
+        if args.task and not task["name"].startswith(args.task):
+            continue
+        rows = []
+        for seed in range(n_seeds):
+            rows += run(task, seed, args.n_jobs)
+        tables.append(table(task["name"], rows))
+    print()
+    print("\n\n".join(tables))
+
+
+if __name__ == "__main__":
+    main()
