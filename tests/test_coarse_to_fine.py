@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import norm, poisson
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.datasets import make_classification
@@ -313,6 +315,81 @@ def test_scipy_distributions_and_lists_of_dicts():
         stage_space = strategy.stage_spaces[cand.tags["stage"]]
         assert stage_space.subspaces[cand.tags["region"]].contains(cand.params)
     _check_stage_spaces(strategy.stage_spaces, strategy.space)
+
+
+@st.composite
+def _spaces(draw):
+    """Small random spaces of every dimension kind (names d0, d1, ...)."""
+    space = {}
+    for k in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["real", "log", "int", "logint", "cat"]))
+        if kind == "real":
+            low = draw(st.floats(-100, 100))
+            dim = Real(low, low + draw(st.floats(1e-3, 100)))
+        elif kind == "log":
+            low = draw(st.floats(1e-6, 10))
+            dim = Real(low, low * draw(st.floats(1.5, 1e6)), log=True)
+        elif kind == "int":
+            low = draw(st.integers(-50, 50))
+            dim = Integer(low, low + draw(st.integers(1, 30)))
+        elif kind == "logint":
+            low = draw(st.integers(1, 10))
+            dim = Integer(low, low + draw(st.integers(1, 1000)), log=True)
+        else:
+            dim = Categorical(list(range(draw(st.integers(1, 5)))))
+        space[f"d{k}"] = dim
+    return space
+
+
+@settings(derandomize=True, deadline=None, max_examples=30)
+@given(
+    space=_spaces(),
+    n_iter=st.integers(8, 40),
+    n_stages=st.integers(1, 4),
+    top_k=st.integers(1, 3),
+    shrink=st.floats(0.05, 0.95),
+    fine=st.sampled_from(["random", "grid"]),
+    seed=st.integers(0, 2**16),
+)
+def test_property_budget_nesting_no_repeats(
+    space, n_iter, n_stages, top_k, shrink, fine, seed
+):
+    try:
+        stage_budgets(n_iter, n_stages, top_k, 0.4)
+    except ValueError:
+        return
+    strategy = CoarseToFineStrategy(
+        space,
+        n_iter=n_iter,
+        n_stages=n_stages,
+        top_k=top_k,
+        shrink=shrink,
+        fine=fine,
+        random_state=seed,
+    )
+    rng = np.random.default_rng(seed)
+    asked = []
+    while batch := strategy.ask():
+        strategy.tell(batch, rng.normal(size=len(batch)))
+        asked += batch
+    n_points = Space(space).n_values
+    # exactly n_iter, unless a finite space runs out of points
+    assert len(asked) == min(n_iter, n_points)
+    assert len({strategy.space.key(c.params) for c in asked}) == len(asked)
+    for cand in asked:
+        stage_space = strategy.stage_spaces[cand.tags["stage"]]
+        assert stage_space.subspaces[cand.tags["region"]].contains(cand.params)
+    _check_stage_spaces(strategy.stage_spaces, strategy.space)
+
+
+def test_ask_fewer_than_a_stage():
+    strategy = CoarseToFineStrategy(MIXED, n_iter=20, random_state=0)
+    first = strategy.ask(3)
+    rest = strategy.ask()
+    assert len(first) == 3 and len(first + rest) == strategy.stage_budgets[0]
+    assert {c.tags["stage"] for c in first + rest} == {0}
+    strategy.tell(first + rest, [_objective(c.params) for c in first + rest])
+    assert {c.tags["stage"] for c in strategy.ask(2)} == {1}
 
 
 def test_strategy_is_deterministic():

@@ -247,6 +247,7 @@ class CoarseToFineStrategy(BaseStrategy):
         self.stage_centres = []
         self._buffer = []
         self._proposed = set()
+        self._ranking = []
 
     # -- protocol --------------------------------------------------------
     def _ask(self, n):
@@ -260,6 +261,8 @@ class CoarseToFineStrategy(BaseStrategy):
 
     def _start_stage(self, stage):
         quota = self.stage_budgets[stage]
+        # one ranking per stage: regions and kept choices read the same one
+        self._ranking = self._ranked()
         centres = [] if stage == 0 else self._centres(0.5 * self.shrink**stage)
         region_dicts, out = self._refine(stage, quota, centres)
         if len(out) < quota:
@@ -339,7 +342,7 @@ class CoarseToFineStrategy(BaseStrategy):
 
     def _centres(self, half):
         """Up to ``top_k`` region centres ``(subspace index, params)``."""
-        ranked = self._ranked()
+        ranked = self._ranking
         if any(np.isfinite(s) for *_, s in ranked):
             # failed candidates are no place to zoom in
             ranked = [r for r in ranked if np.isfinite(r[2])]
@@ -400,7 +403,7 @@ class CoarseToFineStrategy(BaseStrategy):
     def _kept_choices(self, sub_idx, name, dim, value, half):
         """The best ``ceil(n * 2 * half)`` choices and ``value``, in order."""
         best = np.full(len(dim.choices), -np.inf)
-        for j, params, score in self._ranked():
+        for j, params, score in self._ranking:
             if j == sub_idx:
                 i = dim.index(params[name])
                 best[i] = max(best[i], score)
