@@ -94,7 +94,9 @@ def test_gp_gradients_match_finite_differences():
     yc = y - y.mean()
     value = lambda t: gp._neg_log_posterior(t, Z, yc)[0]  # noqa: E731
     grad = gp._neg_log_posterior(theta, Z, yc)[1]
-    np.testing.assert_allclose(grad, approx_fprime(theta, value, 1e-6), rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        grad, approx_fprime(theta, value, 1e-6), rtol=1e-3, atol=1e-3
+    )
 
     gp.fit(Z, y, rng=rng)
     cont = np.array([0, 2])
@@ -178,7 +180,9 @@ def test_finite_space_is_exhausted_without_duplicates():
 
 
 def test_batch_is_diverse_and_pending_points_are_avoided():
-    s = run(BayesStrategy(BRANIN_SPACE, random_state=0, n_initial_points=8), neg_branin, 12)
+    s = run(
+        BayesStrategy(BRANIN_SPACE, random_state=0, n_initial_points=8), neg_branin, 12
+    )
     first = s.ask(1)
     s2 = BayesStrategy(BRANIN_SPACE, random_state=0, n_initial_points=8, n_points=4)
     run(s2, neg_branin, 12)
@@ -195,7 +199,9 @@ def test_batch_is_diverse_and_pending_points_are_avoided():
 
 def test_same_seed_same_candidates_and_state_follows_history():
     def trace(seed):
-        s = run(BayesStrategy(MIXED, random_state=seed, n_initial_points=4), _mixed_f, 9)
+        s = run(
+            BayesStrategy(MIXED, random_state=seed, n_initial_points=4), _mixed_f, 9
+        )
         return [c.params for c, _ in s.history]
 
     assert trace(3) == trace(3)
@@ -294,8 +300,13 @@ def test_branin_regression_beats_random_search():
 def test_search_finds_optimum_and_records_rounds():
     space = {"x": Real(-1.0, 2.0), "k": Integer(1, 6), "kind": ["a", "b", "c"]}
     search = BayesSearchCV(
-        ScoreClassifier(), space, n_iter=18, n_initial_points=6, n_points=2,
-        cv=2, random_state=0,
+        ScoreClassifier(),
+        space,
+        n_iter=18,
+        n_initial_points=6,
+        n_points=2,
+        cv=2,
+        random_state=0,
     ).fit(X, Y)
     res = search.cv_results_
     assert len(res["params"]) == 18
@@ -311,10 +322,20 @@ def test_search_is_deterministic_and_n_jobs_invariant_with_int_n_points():
     space = {"x": Real(-1.0, 2.0), "k": Integer(1, 6)}
 
     def params(n_jobs):
-        return BayesSearchCV(
-            ScoreClassifier(), space, n_iter=8, n_initial_points=3, n_points=2,
-            cv=2, random_state=0, n_jobs=n_jobs,
-        ).fit(X, Y).cv_results_["params"]
+        return (
+            BayesSearchCV(
+                ScoreClassifier(),
+                space,
+                n_iter=8,
+                n_initial_points=3,
+                n_points=2,
+                cv=2,
+                random_state=0,
+                n_jobs=n_jobs,
+            )
+            .fit(X, Y)
+            .cv_results_["params"]
+        )
 
     assert params(1) == params(1) == params(2)
 
@@ -344,8 +365,13 @@ def test_all_fits_failing_does_not_crash_the_strategy():
         warnings.simplefilter("ignore", FitFailedWarning)
         warnings.simplefilter("ignore", UserWarning)
         search = BayesSearchCV(
-            ScoreClassifier(fail_above=-10.0), {"x": Real(0.0, 1.0)}, n_iter=4,
-            n_initial_points=2, cv=2, random_state=0, refit=False,
+            ScoreClassifier(fail_above=-10.0),
+            {"x": Real(0.0, 1.0)},
+            n_iter=4,
+            n_initial_points=2,
+            cv=2,
+            random_state=0,
+            refit=False,
         )
         try:
             search.fit(X, Y)
@@ -365,7 +391,12 @@ def test_pipeline_with_conditional_space_and_nested_cv():
         },
     ]
     search = BayesSearchCV(
-        pipe, space, n_iter=6, n_initial_points=3, cv=2, random_state=0,
+        pipe,
+        space,
+        n_iter=6,
+        n_initial_points=3,
+        cv=2,
+        random_state=0,
         error_score="raise",
     )
     outer = cross_val_score(search, X, Y, cv=2)
@@ -413,12 +444,22 @@ def _expected_failed(search):
 @parametrize_with_checks(
     [
         BayesSearchCV(
-            Ridge(), {"alpha": Real(0.1, 10.0, log=True)}, n_iter=3,
-            n_initial_points=2, cv=2, random_state=0, error_score="raise",
+            Ridge(),
+            {"alpha": Real(0.1, 10.0, log=True)},
+            n_iter=3,
+            n_initial_points=2,
+            cv=2,
+            random_state=0,
+            error_score="raise",
         ),
         BayesSearchCV(
-            LogisticRegression(), {"C": Real(0.1, 10.0, log=True)}, n_iter=3,
-            n_initial_points=2, cv=2, random_state=0, error_score="raise",
+            LogisticRegression(),
+            {"C": Real(0.1, 10.0, log=True)},
+            n_iter=3,
+            n_initial_points=2,
+            cv=2,
+            random_state=0,
+            error_score="raise",
         ),
     ],
     expected_failed_checks=_expected_failed,

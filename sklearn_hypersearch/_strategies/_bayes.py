@@ -132,7 +132,9 @@ class BayesStrategy(BaseStrategy):
         _check_choice(initial_design, "initial_design", ("sobol", "lhs", "random"))
         for name, value in (("xi", xi), ("kappa", kappa)):
             if not isinstance(value, numbers.Real) or not value >= 0:
-                raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
+                raise ValueError(
+                    f"{name} must be a non-negative number, got {value!r}."
+                )
         self.n_initial_points = n_initial_points
         self.n_points = n_points
         self.surrogate = surrogate
@@ -153,6 +155,8 @@ class BayesStrategy(BaseStrategy):
         self._design = None
         self._round = 0
         self._theta = {}  # warm starts of GP hyperparameters per subspace
+        self._n_fit = {}  # observations at the last hyperparameter fit
+        self._gps = {}  # last model per subspace, to extend its factorization
         self._gains = np.zeros(len(_PORTFOLIO))
         self._nominees = []
         self._grids = {}
@@ -167,7 +171,9 @@ class BayesStrategy(BaseStrategy):
         for cand, score in zip(candidates, scores):
             key = self.space.key(cand.params)
             b = self.space.subspace_of(cand.params)
-            unit = self._encoders[b].snap(self.space.subspaces[b].to_unit([cand.params]))
+            unit = self._encoders[b].snap(
+                self.space.subspaces[b].to_unit([cand.params])
+            )
             self._units[b].append(unit[0])
             self._scores[b].append(float(score))
             if key in self._pending:
@@ -206,7 +212,9 @@ class BayesStrategy(BaseStrategy):
         out = []
         for b, unit, by in picks:
             params = self.space.subspaces[b].from_unit(unit[None, :])[0]
-            out.append(Candidate(params, tags={"round": self._round, "proposed_by": by}))
+            out.append(
+                Candidate(params, tags={"round": self._round, "proposed_by": by})
+            )
         return out
 
     # -- bookkeeping ------------------------------------------------------
@@ -255,7 +263,9 @@ class BayesStrategy(BaseStrategy):
         open_ = [b for b in range(len(self._encoders)) if not self._exhausted(b)]
         for _ in range(1000):
             b = open_[int(self._rng.integers(len(open_)))]
-            unit = self._encoders[b].snap(self._rng.uniform(size=(1, self._encoders[b].n_dims)))[0]
+            unit = self._encoders[b].snap(
+                self._rng.uniform(size=(1, self._encoders[b].n_dims))
+            )[0]
             if self._is_new(b, unit):
                 return b, unit, by
         for b in open_:  # a nearly exhausted finite space: enumerate
@@ -304,7 +314,8 @@ class BayesStrategy(BaseStrategy):
         cache = {}
         while len(picks) < n:
             untried = [
-                b for b in range(len(self._encoders))
+                b
+                for b in range(len(self._encoders))
                 if b not in models and not self._exhausted(b) and not self._units[b]
             ]
             if untried:
@@ -336,7 +347,7 @@ class BayesStrategy(BaseStrategy):
         """The best new candidate over all subspaces (and acquisitions)."""
         acqs = _PORTFOLIO if self.acquisition == "portfolio" else (self.acquisition,)
         nominees = []
-        for a, acq in enumerate(acqs):
+        for acq in acqs:
             top = None
             for b, model in models.items():
                 if self._exhausted(b):
@@ -380,7 +391,18 @@ class BayesStrategy(BaseStrategy):
             model = TreeEnsemble().fit(Z, ys, self._rng)
             model.data_ = (Z, ys)
             return model
-        gp = GaussianProcess().fit(Z, ys, self._theta.get(b), self._rng)
+        # Hyperparameters move little once there are many observations:
+        # beyond 50 they are refitted when the data grew by 10 % since the
+        # last fit, and the model is only conditioned on the new data
+        # in between.
+        n_fit = self._n_fit.get(b, 0)
+        optimize = len(ys) <= 50 or len(ys) >= 1.1 * n_fit
+        gp = GaussianProcess().fit(
+            Z, ys, self._theta.get(b), self._rng, optimize, base=self._gps.get(b)
+        )
+        self._gps[b] = gp
+        if optimize:
+            self._n_fit[b] = len(ys)
         self._theta[b] = gp.theta_
         return gp
 
@@ -403,10 +425,14 @@ class BayesStrategy(BaseStrategy):
         if sub.n_values <= self.n_candidates:
             U = self._grid(b)
         else:
-            U = enc.snap(np.vstack([
-                _unit_design("sobol", self.n_candidates, enc.n_dims, self._rng),
-                self._local_points(b),
-            ]))
+            U = enc.snap(
+                np.vstack(
+                    [
+                        _unit_design("sobol", self.n_candidates, enc.n_dims, self._rng),
+                        self._local_points(b),
+                    ]
+                )
+            )
         mu, sigma = model.predict(enc.encode(U))
         values = func(mu, sigma, best, **kw)
         if isinstance(model, GaussianProcess) and len(enc.cont):
@@ -431,7 +457,9 @@ class BayesStrategy(BaseStrategy):
         out = rows + self._rng.normal(size=rows.shape) * scale
         if enc.cats:
             cat_cols = [j for j, _, _ in enc.cats]
-            flip = self._rng.uniform(size=(len(rows), len(cat_cols))) < 1.0 / (len(cat_cols) + 1)
+            flip = self._rng.uniform(size=(len(rows), len(cat_cols))) < 1.0 / (
+                len(cat_cols) + 1
+            )
             fresh = self._rng.uniform(size=flip.shape)
             out[:, cat_cols] = np.where(flip, fresh, rows[:, cat_cols])
         return np.clip(out, 0.0, 1.0)
@@ -533,7 +561,11 @@ def _blas_controller():
 
 
 def _check_int(value, name, low):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+    if (
+        not isinstance(value, numbers.Integral)
+        or isinstance(value, bool)
+        or value < low
+    ):
         raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
 
 

@@ -1,0 +1,275 @@
+"""BayesSearchCV against random search, scikit-optimize and Optuna.
+
+Every method gets the same tasks, budget and seeds in one run, through
+``harness.py`` (see its docstring for the tasks and how peers are set up):
+
+- ``bayes``: ``BayesSearchCV`` with its defaults (automatic surrogate, which
+  is the Gaussian process on these spaces; expected improvement; 10 Sobol
+  initial points; ``n_points="auto"``, i.e. 1 with ``n_jobs=1``);
+- ``random``: ``RandomizedSearchCV``; ``skopt``: scikit-optimize's
+  ``BayesSearchCV``; ``optuna-tpe`` / ``optuna-gp``: ``OptunaSearchCV``
+  with ``TPESampler`` / ``GPSampler``.
+
+Sections:
+
+1. simple regret on the synthetic tasks (Branin, Hartmann-6, Ackley-5,
+   mixed integer/categorical) at ``--n-iter`` evaluations;
+2. best CV score and held-out test score on the real tasks;
+3. the optimiser's own time per proposal: a strategy is told N random
+   points of the Hartmann-6 space, then three ask/tell cycles are timed
+   (median reported); scikit-optimize's ``Optimizer`` fits in ``tell``,
+   so the cycle is what compares;
+4. wall-clock speed-up of ``n_jobs=2`` over ``n_jobs=1`` on a model whose
+   fit takes about 0.3 s (a sleeping estimator, which isolates the search's
+   parallel efficiency, and a CPU-bound ``SVC``, which also measures the
+   machine).
+
+Usage::
+
+    python benchmarks/bench_bayes.py --quick        # about 5 minutes
+    python benchmarks/bench_bayes.py --seeds 5      # everything, ~1 hour
+    python benchmarks/bench_bayes.py --sections 3 4 # only some sections
+"""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import argparse
+import dataclasses
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
+
+from sklearn_hypersearch import BayesSearchCV, BayesStrategy, Real  # noqa: E402
+
+PEERS = ("random", "skopt", "optuna-tpe", "optuna-gp")
+
+
+def _log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_methods(methods, tasks, n_iter, seeds, cache=None):
+    """Run every method on every task and seed; ``cache``: reuse results.
+
+    With a cache folder, each run's Result (without its fitted search) is
+    stored as JSON and reused by later invocations with the same method,
+    task, budget and seed; peers then need not rerun while ours changes.
+    Delete the folder after changing a peer or a task.
+    """
+    results = []
+    for method in methods:
+        reason = harness.available(method)
+        if reason is not None:
+            _log(f"skipped {method}: {reason}")
+            continue
+        for name in tasks:
+            for seed in range(seeds):
+                start = time.perf_counter()
+                path = cache and Path(cache) / f"{method}-{name}-{n_iter}-{seed}.json"
+                if path and path.exists():
+                    res = harness.Result(**json.loads(path.read_text()))
+                else:
+                    res = harness.run(method, name, n_iter, seed)
+                    res.search = None  # free memory
+                    if path:
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        path.write_text(json.dumps(dataclasses.asdict(res)))
+                results.append(res)
+                _log(
+                    f"{method:>10} {name:>18} seed {seed}: "
+                    f"best {res.best_cv_score:.5g} "
+                    f"({time.perf_counter() - start:.1f}s)"
+                )
+    return results
+
+
+# -- section 3: overhead per proposal ---------------------------------------
+def _hartmann_points(n, rng):
+    X = rng.uniform(size=(n, 6))
+    return X, np.array([-harness.hartmann6(x) for x in X])
+
+
+def ours_overhead(n_obs, seed=0, cycles=10):
+    rng = np.random.default_rng(seed)
+    space = harness.SYNTHETIC["hartmann6"].space
+    strategy = BayesStrategy(space, random_state=seed)
+    X, y = _hartmann_points(n_obs, rng)
+    names = sorted(space)
+    strategy.tell([dict(zip(names, map(float, x))) for x in X], y)
+    times = []
+    for _ in range(cycles):
+        start = time.perf_counter()
+        (cand,) = strategy.ask(1)
+        times.append(time.perf_counter() - start)
+        x = [cand.params[n] for n in names]
+        strategy.tell([cand], [-harness.hartmann6(x)])
+    # the mean includes the hyperparameter refits (every 10 % of growth
+    # beyond 50 observations, and at the first ask after the bulk tell)
+    return float(np.mean(times)), float(np.max(times))
+
+
+def skopt_overhead(n_obs, seed=0, cycles=3):
+    from skopt import Optimizer
+
+    rng = np.random.default_rng(seed)
+    opt = Optimizer([(0.0, 1.0)] * 6, random_state=seed)  # skopt defaults
+    X, y = _hartmann_points(n_obs, rng)
+    opt.tell([list(map(float, x)) for x in X], list(-y))  # skopt minimizes
+    times = []
+    for _ in range(cycles):
+        start = time.perf_counter()
+        x = opt.ask()
+        opt.tell(x, harness.hartmann6(x))
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def overhead_table(sizes, with_skopt):
+    from threadpoolctl import threadpool_limits
+
+    rows = []
+    with threadpool_limits(1):  # as harness.run does for every method
+        for n in sizes:
+            ours, worst = ours_overhead(n)
+            peer = skopt_overhead(n) if with_skopt and n <= 200 else float("nan")
+            _log(
+                f"overhead at {n}: ours {ours:.3f}s (max {worst:.3f}), "
+                f"skopt {peer:.3f}s"
+            )
+            rows.append((n, ours, worst, peer))
+    lines = [
+        "| observations | ours s/proposal (mean of 10) | ours max | skopt s/proposal "
+        "(median of 3) | skopt / ours |",
+        "|---|---|---|---|---|",
+    ]
+    for n, ours, worst, peer in rows:
+        ratio = f"{peer / ours:.0f}x" if np.isfinite(peer) else "–"
+        peer_txt = f"{peer:.3f}" if np.isfinite(peer) else "not run"
+        lines.append(f"| {n} | {ours:.3f} | {worst:.3f} | {peer_txt} | {ratio} |")
+    return "\n".join(lines)
+
+
+# -- section 4: n_jobs speed-up ---------------------------------------------
+class SleepClassifier(ClassifierMixin, BaseEstimator):
+    """Fit sleeps ``fit_time`` seconds; score is a smooth function of ``c``."""
+
+    def __init__(self, c=1.0, fit_time=0.3):
+        self.c = c
+        self.fit_time = fit_time
+
+    def fit(self, X, y):
+        time.sleep(self.fit_time)
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+    def score(self, X, y):
+        return -((np.log10(self.c) - 0.5) ** 2)
+
+
+def speedup_rows(n_iter, repeats):
+    digits = load_digits()
+    X, y = digits.data[:1200], digits.target[:1200]
+    cases = {
+        "sleep 0.3 s": (SleepClassifier(), {"c": Real(1e-2, 1e2, log=True)}),
+        # about 0.3 s per fit here on 800 training rows
+        "SVC digits (CPU)": (
+            SVC(gamma=1e-3),
+            {"C": Real(1e-2, 1e2, log=True), "tol": Real(1e-4, 1e-1, log=True)},
+        ),
+    }
+    rows = []
+    for name, (est, space) in cases.items():
+        walls = {1: [], 2: []}
+        for rep in range(repeats):
+            for n_jobs in (1, 2):
+                search = BayesSearchCV(
+                    est, space, n_iter=n_iter, cv=3, n_jobs=n_jobs, random_state=rep
+                )
+                start = time.perf_counter()
+                search.fit(X, y)
+                walls[n_jobs].append(time.perf_counter() - start)
+                fit = np.mean(search.cv_results_["mean_fit_time"])
+                _log(
+                    f"{name} n_jobs={n_jobs}: {walls[n_jobs][-1]:.1f}s "
+                    f"(mean fit {fit:.2f}s)"
+                )
+        w1, w2 = np.median(walls[1]), np.median(walls[2])
+        rows.append((name, fit, w1, w2, w1 / w2))
+    lines = [
+        "| model | mean fit s | wall n_jobs=1 s | wall n_jobs=2 s | speed-up |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {n} | {f:.2f} | {a:.1f} | {b:.1f} | {s:.2f}x |" for n, f, a, b, s in rows
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seeds", type=int, default=None)
+    parser.add_argument("--n-iter", type=int, default=50)
+    parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4])
+    parser.add_argument("--methods", nargs="+", default=None)
+    parser.add_argument("--cache", default=None, help="folder of cached runs")
+    parser.add_argument("--tasks", nargs="+", default=None, help="restrict tasks")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    seeds = args.seeds or (2 if quick else 5)
+    methods = args.methods or (
+        ["bayes", "random", "optuna-tpe"] if quick else ["bayes", *PEERS]
+    )
+    print(
+        f"# BayesSearchCV benchmark ({'quick' if quick else 'full'}; "
+        f"{seeds} seeds; {args.n_iter} evaluations; methods {', '.join(methods)})"
+    )
+    if 1 in args.sections:
+        tasks = ["branin", "mixed"] if quick else list(harness.SYNTHETIC)
+        tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
+        res = run_methods(methods, tasks, args.n_iter, seeds, args.cache)
+        print(f"\n## Simple regret at {args.n_iter} evaluations (median [IQR])\n")
+        print(harness.table(res, "regret"))
+        print("\n## Wall time, s (median [IQR])\n")
+        print(harness.table(res, "wall_time"))
+    if 2 in args.sections:
+        tasks = ["pipeline_choice"] if quick else list(harness.REAL)
+        tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
+        res = run_methods(methods, tasks, args.n_iter, seeds, args.cache)
+        print(f"\n## Best CV score at {args.n_iter} evaluations (median [IQR])\n")
+        print(harness.table(res, "best_cv_score"))
+        print("\n## Held-out test score (median [IQR])\n")
+        print(harness.table(res, "test_score"))
+        print("\n## Optimiser overhead per search, s (median [IQR])\n")
+        print(harness.table(res, "overhead"))
+    if 3 in args.sections:
+        sizes = [50, 100, 200] if quick else [50, 100, 200, 500, 1000]
+        with_skopt = harness.available("skopt") is None
+        print("\n## Optimiser time per proposal (Hartmann-6 space, 1 BLAS thread)\n")
+        print(overhead_table(sizes, with_skopt))
+    if 4 in args.sections:
+        n_iter, repeats = (8, 1) if quick else (16, 2)
+        print(
+            f"\n## n_jobs=2 vs n_jobs=1 (n_iter={n_iter}, cv=3, "
+            f"n_points='auto', median of {repeats})\n"
+        )
+        print(speedup_rows(n_iter, repeats))
+
+
+if __name__ == "__main__":
+    main()
