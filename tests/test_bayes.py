@@ -12,6 +12,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -453,8 +454,8 @@ def _expected_failed(search):
             error_score="raise",
         ),
         BayesSearchCV(
-            LogisticRegression(),
-            {"C": Real(0.1, 10.0, log=True)},
+            KNeighborsClassifier(),
+            {"n_neighbors": Integer(1, 4), "weights": ["uniform", "distance"]},
             n_iter=3,
             n_initial_points=2,
             cv=2,
