@@ -80,9 +80,7 @@ def make_tasks(quick):
     tasks.append(
         dict(
             name=f"hgb_{n_rows // 1000}k (n_samples)",
-            estimator=HistGradientBoostingClassifier(
-                max_iter=15 if quick else 30, early_stopping=False
-            ),
+            estimator=HistGradientBoostingClassifier(max_iter=10, early_stopping=False),
             space={
                 "learning_rate": loguniform(0.01, 1.0),
                 "max_leaf_nodes": randint(4, 129),
@@ -92,11 +90,11 @@ def make_tasks(quick):
             },
             resource="n_samples",
             max_resources=len(X_tr),
-            min_resources=int(math.ceil(len(X_tr) / FACTOR**4)),
+            min_resources=len(X_tr) // FACTOR**4,
             data=(X_tr, X_te, y_tr, y_te),
         )
     )
-    n_rows = 1000 if quick else 4000
+    n_rows = 1000 if quick else 2000
     X, y = make_classification(
         n_samples=n_rows,
         n_features=20,

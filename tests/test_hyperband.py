@@ -511,3 +511,19 @@ def _expected_failed(estimator):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+def test_auto_min_resources_gives_five_brackets():
+    X, y = data(60)
+    search = HyperbandSearchCV(
+        BudgetClassifier(n_estimators=100),
+        SPACE,
+        resource="n_estimators",
+        cv=2,
+        random_state=0,
+        refit=False,
+    ).fit(X, y)
+    # 100 // 3**4 = 1: max / min >= 81, so s_max = 4
+    assert search.min_resources_ == 1 and search.max_resources_ == 100
+    assert search.n_brackets_ == 5 and len(search.n_candidates_) == 5
+    assert [rungs[-1] for rungs in search.n_resources_] == [100] * 5

@@ -3,7 +3,6 @@
 # Authors: The sklearn-hypersearch developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-import math
 import numbers
 from collections import defaultdict
 
@@ -314,9 +313,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
         if self.min_resources == "smallest":
             min_resources = smallest
         elif self.min_resources == "auto":
-            by_halvings = math.ceil(
-                self.max_resources_ / self.factor**_AUTO_MAX_HALVINGS
-            )
+            # floor, so that max / min >= factor**4: five brackets, not four
+            by_halvings = int(self.max_resources_ // self.factor**_AUTO_MAX_HALVINGS)
             min_resources = max(smallest, by_halvings)
             # a small max_resources still gets a single full-resource bracket
             min_resources = min(min_resources, self.max_resources_)
