@@ -188,7 +188,8 @@ class Real(Dimension):
         x = lo + u * (hi - lo)
         if self.is_log:
             x = np.exp(x)
-        # exp/log round trips may leave the bounds by one ulp
+        # exp/log round trips may miss the bounds by one ulp: pin them
+        x = np.where(u <= 0.0, self.low, np.where(u >= 1.0, self.high, x))
         x = np.clip(x, self.low, self.high)
         return [float(v) for v in x]
 

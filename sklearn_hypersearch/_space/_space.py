@@ -193,7 +193,7 @@ class Space:
     >>> space.subspaces[0]
     {'C': Real(0.001, 1000.0, log=True), 'kernel': Categorical(['rbf', 'linear'])}
     >>> space.sample(2, random_state=0)
-    [{'C': 1.2..., 'kernel': 'linear'}, {'C': 0.03..., 'kernel': 'rbf'}]
+    [{'C': 6.63..., 'kernel': 'rbf'}, {'C': 0.00176..., 'kernel': 'rbf'}]
     """
 
     def __init__(self, params):
