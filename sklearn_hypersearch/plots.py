@@ -200,7 +200,7 @@ def plot_convergence(
 
     Parameters
     ----------
-    *searches_or_cv_results : fitted searches or cv_results_ dicts
+    *searches_or_cv_results : fitted searches or ``cv_results_`` dicts
         One or more fitted searches (any scikit-learn search, including
         :class:`~sklearn.model_selection.RandomizedSearchCV`), or their
         ``cv_results_``. Rows are taken in the order of ``cv_results_``,

@@ -1,0 +1,122 @@
+"""Sphinx configuration of the sklearn-hypersearch documentation.
+
+Build it with ``doc/build.sh`` (runs the examples, then ``sphinx-build -W``).
+A plain ``sphinx-build -W -b html doc doc/_build/html`` works too: it runs
+the examples whose figures are missing.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parent
+ROOT = DOC.parent
+# document the checkout, even if another copy of the package is installed
+sys.path.insert(0, str(ROOT))
+
+import sklearn_hypersearch  # noqa: E402
+
+# -- project ------------------------------------------------------------------
+project = "sklearn-hypersearch"
+author = "The sklearn-hypersearch developers"
+copyright = "2026, The sklearn-hypersearch developers"
+release = sklearn_hypersearch.__version__
+version = re.sub(r"\.dev\d*$", "", release)
+
+# -- extensions -----------------------------------------------------------------
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.doctest",
+    "numpydoc",
+    "myst_parser",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "examples/images", "README.md"]
+
+autosummary_generate = True
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+# the doctest builder (build.sh runs it) uses the same flags as pytest
+doctest_default_flags = (
+    __import__("doctest").ELLIPSIS | __import__("doctest").NORMALIZE_WHITESPACE
+)
+doctest_global_setup = "import matplotlib\nmatplotlib.use('Agg')"
+
+# benchmarks/RESULTS.md is written by the benchmark report, not for Sphinx:
+# its heading levels and links to files outside the site are fine as they are.
+suppress_warnings = ["myst.header", "myst.xref_missing"]
+
+# -- HTML ---------------------------------------------------------------------------
+try:
+    import pydata_sphinx_theme  # noqa: F401
+
+    html_theme = "pydata_sphinx_theme"
+    html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
+except ImportError:
+    html_theme = "alabaster"
+html_title = f"sklearn-hypersearch {release}"
+html_static_path = []
+
+
+# -- generated content -------------------------------------------------------------
+def _run_missing_examples():
+    """Run each ``examples/plot_*.py`` whose figure does not exist yet."""
+    images = DOC / "examples" / "images"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    for script in sorted((DOC / "examples").glob("plot_*.py")):
+        if not (images / f"{script.stem}.png").exists():
+            print(f"running {script.name} (its figure is missing)")
+            subprocess.run([sys.executable, str(script)], check=True, env=env)
+
+
+def _benchmark_results():
+    """Copy benchmarks/RESULTS.md and its figures into the site.
+
+    The copy keeps the file's relative paths, so that its images show. Until
+    the benchmark report exists, a placeholder page says how to make it.
+    """
+    target = DOC / "benchmark_results"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    source = ROOT / "benchmarks" / "RESULTS.md"
+    if source.exists():
+        shutil.copy(source, target / "RESULTS.md")
+        for image in (ROOT / "benchmarks").rglob("*"):
+            if image.suffix.lower() in (".png", ".svg", ".jpg") and image.is_file():
+                dest = target / image.relative_to(ROOT / "benchmarks")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(image, dest)
+    else:
+        (target / "RESULTS.md").write_text(
+            "# Benchmark results\n\n"
+            "`benchmarks/RESULTS.md` has not been generated in this checkout "
+            "yet. The benchmark report in `benchmarks/` writes it; rebuild the "
+            "documentation afterwards to show it here.\n"
+        )
+
+
+def _check_api_reference():
+    """Fail the build if a public name is missing from api.rst."""
+    text = (DOC / "api.rst").read_text()
+    listed = set(re.findall(r"^\s{3}(\w[\w.]*)\s*$", text, flags=re.M))
+    missing = [
+        name
+        for name in sklearn_hypersearch.__all__
+        if not name.startswith("_") and name not in listed
+    ]
+    if missing:
+        raise RuntimeError(
+            f"doc/api.rst does not list {missing}, which sklearn_hypersearch "
+            "exports in __all__: add them to an autosummary block."
+        )
+
+
+_run_missing_examples()
+_benchmark_results()
+_check_api_reference()
