@@ -162,7 +162,10 @@ def _positions(values, dim):
 
 def _set_categorical(ax, labels):
     ax.set_xticks(range(len(labels)))
-    ax.set_xticklabels(labels, rotation=30 if len(labels) > 3 else 0, ha="right")
+    rotate = len(labels) > 3
+    ax.set_xticklabels(
+        labels, rotation=30 if rotate else 0, ha="right" if rotate else "center"
+    )
     ax.set_xlim(-0.5, len(labels) - 0.5)
 
 
