@@ -1,5 +1,9 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
+from sklearn_hypersearch._search._bayes import BayesSearchCV
+from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
+from sklearn_hypersearch._search._evolution import EvolutionSearchCV
+from sklearn_hypersearch._search._hyperband import HyperbandSearchCV
 from sklearn_hypersearch._space import (
     Categorical,
     Dimension,
@@ -8,10 +12,6 @@ from sklearn_hypersearch._space import (
     Real,
     Space,
 )
-from sklearn_hypersearch._search._bayes import BayesSearchCV
-from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
-from sklearn_hypersearch._search._evolution import EvolutionSearchCV
-from sklearn_hypersearch._search._hyperband import HyperbandSearchCV
 from sklearn_hypersearch._strategies import (
     BaseStrategy,
     Candidate,
