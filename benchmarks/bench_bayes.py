@@ -60,7 +60,7 @@ def _log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_methods(methods, tasks, n_iter, seeds, cache=None):
+def run_methods(methods, tasks, n_iter, seeds, cache=None, cached_only=False):
     """Run every method on every task and seed; ``cache``: reuse results.
 
     With a cache folder, each run's Result (without its fitted search) is
@@ -80,6 +80,8 @@ def run_methods(methods, tasks, n_iter, seeds, cache=None):
                 path = cache and Path(cache) / f"{method}-{name}-{n_iter}-{seed}.json"
                 if path and path.exists():
                     res = harness.Result(**json.loads(path.read_text()))
+                elif cached_only:
+                    continue
                 else:
                     res = harness.run(method, name, n_iter, seed)
                     res.search = None  # free memory
@@ -229,6 +231,9 @@ def main(argv=None):
     parser.add_argument("--methods", nargs="+", default=None)
     parser.add_argument("--cache", default=None, help="folder of cached runs")
     parser.add_argument("--tasks", nargs="+", default=None, help="restrict tasks")
+    parser.add_argument(
+        "--cached-only", action="store_true", help="tables of cached runs only"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     seeds = args.seeds or (2 if quick else 5)
@@ -242,7 +247,9 @@ def main(argv=None):
     if 1 in args.sections:
         tasks = ["branin", "mixed"] if quick else list(harness.SYNTHETIC)
         tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
-        res = run_methods(methods, tasks, args.n_iter, seeds, args.cache)
+        res = run_methods(
+            methods, tasks, args.n_iter, seeds, args.cache, args.cached_only
+        )
         print(f"\n## Simple regret at {args.n_iter} evaluations (median [IQR])\n")
         print(harness.table(res, "regret"))
         print("\n## Wall time, s (median [IQR])\n")
@@ -250,7 +257,9 @@ def main(argv=None):
     if 2 in args.sections:
         tasks = ["pipeline_choice"] if quick else list(harness.REAL)
         tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
-        res = run_methods(methods, tasks, args.n_iter, seeds, args.cache)
+        res = run_methods(
+            methods, tasks, args.n_iter, seeds, args.cache, args.cached_only
+        )
         print(f"\n## Best CV score at {args.n_iter} evaluations (median [IQR])\n")
         print(harness.table(res, "best_cv_score"))
         print("\n## Held-out test score (median [IQR])\n")

@@ -157,6 +157,7 @@ class BayesStrategy(BaseStrategy):
         self._theta = {}  # warm starts of GP hyperparameters per subspace
         self._n_fit = {}  # observations at the last hyperparameter fit
         self._gps = {}  # last model per subspace, to extend its factorization
+        self._warp_fit = (0, None)  # (observations, exponent) of the warp
         self._gains = np.zeros(len(_PORTFOLIO))
         self._nominees = []
         self._grids = {}
@@ -289,7 +290,14 @@ class BayesStrategy(BaseStrategy):
         worst = y[finite].min()
         y = (np.where(finite, y, worst) - mean) / std
         if len(y) >= 4:
-            y = _warp(y)
+            # the transform's exponent is re-estimated on the schedule of
+            # the GP hyperparameters (it is a maximum-likelihood fit too)
+            n_last, lmbda = self._warp_fit
+            if lmbda is None or len(y) <= 50 or len(y) >= 1.1 * n_last:
+                lmbda = None
+            y, lmbda = _warp(y, lmbda)
+            if lmbda is not None and self._warp_fit[1] != lmbda:
+                self._warp_fit = (len(y), lmbda)
         out, start = [], 0
         for units, scores in zip(self._units, self._scores):
             s = y[start : start + len(scores)]
@@ -313,20 +321,12 @@ class BayesStrategy(BaseStrategy):
                 best = max(best, believed)
         cache = {}
         while len(picks) < n:
-            untried = [
-                b
-                for b in range(len(self._encoders))
-                if b not in models and not self._exhausted(b) and not self._units[b]
-            ]
-            if untried:
-                # an alternative never tried gets one random point first
-                b = untried[int(self._rng.integers(len(untried)))]
-                pick = self._random_in(b)
-            else:
+            pick = self._top_up(models, cache, best)
+            if pick is None:
                 pick = self._best_pick(models, cache, best)
             self._register(pick, picks)
             b, unit, _ = pick
-            if b in models:
+            if b in models and len(picks) < n:
                 # the believed score joins the data, incumbent included:
                 # otherwise a believed improvement keeps its neighbours
                 # attractive
@@ -334,6 +334,36 @@ class BayesStrategy(BaseStrategy):
                 best = max(best, believed)
             for key in [k for k in cache if k[0] == b]:
                 del cache[key]
+
+    def _top_up(self, models, cache, best):
+        """A candidate for an alternative subspace with too few scores.
+
+        Each subspace gets ``min(n_dims + 1, 5)`` evaluations (counting
+        pending ones) before the acquisition compares it with the others:
+        judged on one or two unlucky points, a good alternative (say, the
+        right model type) could be dropped for good. Its own acquisition
+        maximizer is proposed, or a random point if it has no score yet.
+        """
+        if len(self._encoders) == 1:
+            return None
+        pending = [b for b, _ in self._pending.values()]
+        short = []
+        for b, enc in enumerate(self._encoders):
+            n_b = len(self._units[b]) + pending.count(b)
+            if not self._exhausted(b) and n_b < min(enc.n_dims + 1, 5):
+                short.append((n_b, b))
+        if not short:
+            return None
+        _, b = min(short)
+        if b not in models:
+            return self._random_in(b)
+        acq = "ei" if self.acquisition == "portfolio" else self.acquisition
+        if (b, acq) not in cache:
+            cache[b, acq] = self._maximize(b, models[b], acq, best)
+        for u in cache[b, acq][1]:
+            if self._is_new(b, u):
+                return b, u, self.surrogates_[b]
+        return self._random_in(b)
 
     def _random_in(self, b):
         enc = self._encoders[b]
@@ -389,7 +419,7 @@ class BayesStrategy(BaseStrategy):
         Z = enc.encode(U)
         if self.surrogates_[b] == "trees":
             model = TreeEnsemble().fit(Z, ys, self._rng)
-            model.data_ = (Z, ys)
+            model.avoid_ = np.empty((0, Z.shape[1]))
             return model
         # Hyperparameters move little once there are many observations:
         # beyond 50 they are refitted when the data grew by 10 % since the
@@ -411,10 +441,11 @@ class BayesStrategy(BaseStrategy):
         mu, _ = model.predict(z)
         if isinstance(model, GaussianProcess):
             return model.with_fantasies(z, mu), float(mu[0])
-        Z, ys = model.data_
-        new = TreeEnsemble().fit(np.vstack([Z, z]), np.r_[ys, mu], self._rng)
-        new.data_ = (np.vstack([Z, z]), np.r_[ys, mu])
-        return new, float(mu[0])
+        # Refitting a forest per fantasy is slow and barely changes it:
+        # the trees' acquisition is instead penalised near the points
+        # already chosen (local penalisation), see _maximize.
+        model.avoid_ = np.vstack([model.avoid_, z])
+        return model, float(mu[0])
 
     def _maximize(self, b, model, acq, best):
         """Acquisition values and unit rows of subspace ``b``, best first."""
@@ -435,6 +466,12 @@ class BayesStrategy(BaseStrategy):
             )
         mu, sigma = model.predict(enc.encode(U))
         values = func(mu, sigma, best, **kw)
+        if isinstance(model, TreeEnsemble) and len(model.avoid_):
+            Z = enc.encode(U)
+            d2 = ((Z[:, None, :] - model.avoid_[None, :, :]) ** 2).sum(-1).min(1)
+            # a soft penalty: the acquisition loses up to 10 units (it is on
+            # a log scale for EI and PI) within ~0.1 of a chosen point
+            values = values - 10.0 * np.exp(-d2 / (2 * 0.1**2))
         if isinstance(model, GaussianProcess) and len(enc.cont):
             starts = U[np.argsort(-values)[:5]]
             refined = self._refine(model, enc, starts, func, best, kw)
@@ -533,20 +570,24 @@ class BayesStrategy(BaseStrategy):
             liars.append(pick[:2])
 
 
-def _warp(y):
+def _warp(y, lmbda=None):
     """Yeo-Johnson transform of standardized scores, standardized again.
 
     Scores of hyperparameters are skewed (a few disastrous settings far
     below the rest); the transform spreads the good end, where the model
-    must be precise.
+    must be precise. ``lmbda=None`` fits the exponent. Returns the
+    transformed scores and the exponent (None if the transform failed).
     """
     from scipy.stats import yeojohnson
 
-    t, _ = yeojohnson(y)
+    if lmbda is None:
+        t, lmbda = yeojohnson(y)
+    else:
+        t = yeojohnson(y, lmbda)
     std = t.std()
     if not np.isfinite(t).all() or std <= 1e-12:
-        return y
-    return (t - t.mean()) / std
+        return y, None
+    return (t - t.mean()) / std, float(lmbda)
 
 
 _CONTROLLER = []
