@@ -12,3 +12,10 @@ else:
     # Draw off-screen: tests and doctests must not open windows. Only
     # tests choose a backend, never the library.
     matplotlib.use("Agg")
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+# The tests fit tiny models: one BLAS/OpenMP thread each is fastest, and on a
+# loaded machine more threads than cores made L-BFGS-B fits ~15x slower.
+# Searches with n_jobs > 1 still run their fits in parallel processes.
+threadpool_limits(limits=1)
