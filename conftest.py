@@ -13,9 +13,13 @@ else:
     # tests choose a backend, never the library.
     matplotlib.use("Agg")
 
-from threadpoolctl import threadpool_limits  # noqa: E402
-
 # The tests fit tiny models: one BLAS/OpenMP thread each is fastest, and on a
 # loaded machine more threads than cores made L-BFGS-B fits ~15x slower.
 # Searches with n_jobs > 1 still run their fits in parallel processes.
+# Limits apply only to libraries already loaded, so load them first.
+import scipy.linalg  # noqa: E402, F401
+import scipy.optimize  # noqa: E402, F401
+import sklearn.linear_model  # noqa: E402, F401
+from threadpoolctl import threadpool_limits  # noqa: E402
+
 threadpool_limits(limits=1)
