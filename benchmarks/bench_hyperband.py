@@ -22,7 +22,7 @@ resource, and a ``RandomForestClassifier`` with ``n_estimators`` as the
 resource. Run with::
 
     python benchmarks/bench_hyperband.py            # full, 3 seeds
-    python benchmarks/bench_hyperband.py --quick    # small data, 2 seeds
+    python benchmarks/bench_hyperband.py --quick    # small data, 1 seed
 
 Fits use one thread each (OMP_NUM_THREADS=1) so that compute is comparable.
 """
@@ -103,7 +103,7 @@ def make_tasks(quick):
         random_state=1,
     )
     X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=0)
-    n_trees = 27
+    n_trees = 9 if quick else 27
     tasks.append(
         dict(
             name=f"rf_{n_rows // 1000}k (n_estimators)",
@@ -263,12 +263,12 @@ def table(name, rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small data, 2 seeds")
+    parser.add_argument("--quick", action="store_true", help="small data, 1 seed")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--task", default=None, help="only tasks starting so")
     args = parser.parse_args()
-    n_seeds = args.seeds or (2 if args.quick else 3)
+    n_seeds = args.seeds or (1 if args.quick else 3)
     tables = []
     for task in make_tasks(args.quick):
         if args.task and not task["name"].startswith(args.task):
