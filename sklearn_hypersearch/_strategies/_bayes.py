@@ -46,6 +46,8 @@ class BayesStrategy(BaseStrategy):
         acquisition values, computed on scores standardized over all
         subspaces, then decide which subspace the next candidate comes from,
         so weak subspaces stop being sampled once their models are sure.
+        Each subspace first gets ``min(n_dims + 1, 5)`` evaluations, so
+        that a good alternative is not dropped after one unlucky point.
     random_state : int, RandomState instance, Generator or None, default=None
     n_initial_points : int, default=10
         Size of the initial design, before any model is fitted. Told
@@ -94,6 +96,14 @@ class BayesStrategy(BaseStrategy):
     Non-finite scores (failed fits) are modelled as the worst finite score,
     so the model learns to avoid where fits fail. Scores are assumed noisy:
     the models fit a noise level and ``best`` is the best observed score.
+    Before modelling, scores are standardized and Yeo-Johnson transformed,
+    which spreads the good end of skewed score distributions.
+
+    The Gaussian process is a small numpy/scipy implementation: its
+    hyperparameters are refitted at every step up to 50 observations, then
+    whenever the data grew by 10 % (on at most 250 of them), and its
+    Cholesky factor is extended in between, so that a proposal stays well
+    under a second at 1000 observations.
 
     Examples
     --------
