@@ -237,3 +237,35 @@ def test_dask_backend_gives_the_same_candidates(cls, dask_client):
     np.testing.assert_allclose(
         on_dask.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+class _CheapLooksGood(QuadraticClassifier):
+    """Scores 1.0 whenever it is fitted with fewer than 9 units."""
+
+    def __init__(self, x=0.0, flag=False, n_units=9):
+        super().__init__(x=x, flag=flag)
+        self.n_units = n_units
+
+    def score(self, X, y, sample_weight=None):
+        return 1.0 if self.n_units < 9 else super().score(X, y)
+
+
+def test_low_budget_scores_do_not_stop_a_multi_fidelity_search():
+    from sklearn_hypersearch import HyperbandSearchCV
+
+    X, y = toy_data()
+    kw = dict(
+        resource="n_units",
+        max_resources=9,
+        min_resources=1,
+        factor=3,
+        cv=2,
+        random_state=0,
+    )
+    full = HyperbandSearchCV(_CheapLooksGood(), {"x": Real(0.0, 1.0)}, **kw).fit(X, y)
+    stopped = HyperbandSearchCV(
+        _CheapLooksGood(), {"x": Real(0.0, 1.0)}, target_score=0.5, **kw
+    ).fit(X, y)
+    # only full-budget scores (all < 0.5 here) may meet the target
+    assert stopped.stop_reason_ != "target_score"
+    assert stopped.cv_results_["params"] == full.cv_results_["params"]

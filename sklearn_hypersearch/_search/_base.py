@@ -108,6 +108,15 @@ class _BaseHyperSearch(BaseSearchCV):
         """Most candidates to evaluate, or None to run until the strategy ends."""
         return getattr(self, "n_iter", None)
 
+    def _counts_for_stopping(self, candidate):
+        """Whether ``candidate``'s score may stop the search early.
+
+        Multi-fidelity searches count only full-budget scores, so that a
+        lucky low-budget score never meets ``target_score`` or resets
+        ``patience``.
+        """
+        return True
+
     def _evaluation_groups(self, candidates):
         """Split a batch into ``evaluate_candidates`` calls.
 
@@ -264,7 +273,7 @@ class _SearchRun:
             scores = self._evaluate(batch, search_ctx)
             self.strategy.tell(batch, scores)
             self.n_done += len(batch)
-            self.stopper.update(scores)
+            self._update_stopper(batch, scores)
             if self.writer is not None:
                 self.writer.write_batch(self.space, batch, scores, self.new_rows)
             self.new_rows = ([], [], {})
@@ -318,11 +327,11 @@ class _SearchRun:
                 every = [c for b in batches for c in b["asked"]]
                 scores = [s for b in batches for s in b["scores"]]
                 self.strategy.tell(every, scores)
-                self.stopper.update(scores)
+                self._update_stopper(every, scores)
                 self.n_done = len(every)
                 break
             self.strategy.tell(batch["asked"], batch["scores"])
-            self.stopper.update(batch["scores"])
+            self._update_stopper(batch["asked"], batch["scores"])
             self.n_done += len(asked)
         params, outs, more = [], [], {name: [] for name in self.tag_names}
         for batch in batches:
@@ -333,6 +342,10 @@ class _SearchRun:
                 values = m.get(name, [None] * len(p))
                 more[name] += [True] * len(p) if name == "restored" else values
         self.restored = (params, outs, more)
+
+    def _update_stopper(self, candidates, scores):
+        keep = [self.search._counts_for_stopping(c) for c in candidates]
+        self.stopper.update([s for s, k in zip(scores, keep) if k])
 
     def on_format(self, candidate_params, n_splits, out, more_results):
         """Called as each evaluate_candidates call formats its results.
@@ -514,7 +527,7 @@ class _Stopper:
     def reason(self, n_done):
         if self.budget is not None and n_done >= self.budget:
             return "budget"
-        if self.n_seen == 0:
+        if n_done == 0:
             # the first batch always runs, so a search has something to report
             return None
         if self.target_score is not None and self.best >= self.target_score:

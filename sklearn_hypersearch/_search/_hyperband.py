@@ -361,6 +361,10 @@ class HyperbandSearchCV(_BaseHyperSearch):
             random_state=random_state,
         )
 
+    def _counts_for_stopping(self, candidate):
+        # only full-resource scores may stop the search (target, patience)
+        return candidate.budget is None or candidate.budget >= self.max_resources_
+
     def _evaluation_groups(self, candidates):
         if self.resource != "n_samples":
             # the budget is a parameter: one call keeps every worker busy
