@@ -5,7 +5,7 @@ Every method gets the same tasks, budget and seeds in one run, through
 
 - ``bayes``: ``BayesSearchCV`` with its defaults (automatic surrogate, which
   is the Gaussian process on these spaces; expected improvement; 10 Sobol
-  initial points; ``n_points="auto"``, i.e. 1 with ``n_jobs=1``);
+  initial points; ``n_points=1``);
 - ``random``: ``RandomizedSearchCV``; ``skopt``: scikit-optimize's
   ``BayesSearchCV``; ``optuna-tpe`` / ``optuna-gp``: ``OptunaSearchCV``
   with ``TPESampler`` / ``GPSampler``.
@@ -210,7 +210,13 @@ def speedup_rows(n_iter, repeats):
         for rep in range(repeats):
             for n_jobs in (1, 2):
                 search = BayesSearchCV(
-                    est, space, n_iter=n_iter, cv=3, n_jobs=n_jobs, random_state=rep
+                    est,
+                    space,
+                    n_iter=n_iter,
+                    cv=3,
+                    n_jobs=n_jobs,
+                    n_points="auto",
+                    random_state=rep,
                 )
                 start = time.perf_counter()
                 search.fit(X, y)

@@ -1,5 +1,6 @@
 """Tests of BayesStrategy, its surrogates and BayesSearchCV."""
 
+import inspect
 import math
 import warnings
 
@@ -366,10 +367,16 @@ def test_search_is_deterministic_and_n_jobs_invariant_with_int_n_points():
     assert params(1) == params(1) == params(2)
 
 
-def test_n_points_auto_follows_n_jobs():
-    search = BayesSearchCV(ScoreClassifier(), {"x": Real(0.0, 1.0)}, n_jobs=2)
+def test_n_points_auto_follows_n_jobs_and_the_default_does_not():
+    search = BayesSearchCV(
+        ScoreClassifier(), {"x": Real(0.0, 1.0)}, n_jobs=2, n_points="auto"
+    )
     strategy = search._make_strategy(search._checked_space(), np.random.default_rng(0))
     assert strategy.n_points == 2
+    default = inspect.signature(BayesSearchCV).parameters["n_points"].default
+    search.set_params(n_points=default)
+    strategy = search._make_strategy(search._checked_space(), np.random.default_rng(0))
+    assert strategy.n_points == 1
 
 
 def test_failing_and_nan_fits_are_handled():

@@ -25,7 +25,7 @@ SMALL = {
     "EvolutionSearchCV": dict(population_size=4, n_elite=1, n_generations=3),
     "CoarseToFineSearchCV": dict(n_iter=6, n_stages=2, top_k=2),
     # an int n_points: "auto" follows n_jobs, which changes the candidates
-    "BayesSearchCV": dict(n_iter=6, n_initial_points=3, n_points=2),
+    "BayesSearchCV": dict(n_iter=6, n_initial_points=3),
 }
 
 SEARCHES = [RandomSearch] + [

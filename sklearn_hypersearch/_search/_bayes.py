@@ -53,13 +53,14 @@ class BayesSearchCV(_BaseHyperSearch):
         Candidates of the initial space-filling (Sobol) design, evaluated
         before the first model is fitted.
 
-    n_points : int or "auto", default="auto"
-        Candidates proposed per round, evaluated in parallel. ``"auto"``
-        proposes ``n_jobs`` candidates per round so that every worker is
-        busy; the candidates of a round are kept apart by the kriging
-        believer heuristic. Since ``"auto"`` depends on ``n_jobs``, pass an
-        int to get the same candidates whatever ``n_jobs`` is. Smaller
-        rounds learn more from each fit.
+    n_points : int or "auto", default=1
+        Candidates proposed per round, evaluated in parallel (each on every
+        CV split, so one candidate already gives ``n_splits`` parallel
+        fits). The candidates of a round are kept apart by the kriging
+        believer heuristic. ``"auto"`` proposes ``n_jobs`` candidates per
+        round so that every worker is busy, at the price of candidates that
+        depend on ``n_jobs``; an int gives the same candidates whatever
+        ``n_jobs`` is. Smaller rounds learn more from each fit.
 
     surrogate : {"auto", "gp", "trees", "tpe"}, default="auto"
         Model of the score: Gaussian process (Matern-5/2 kernel with a
@@ -158,7 +159,7 @@ class BayesSearchCV(_BaseHyperSearch):
         *,
         n_iter=50,
         n_initial_points=10,
-        n_points="auto",
+        n_points=1,
         surrogate="auto",
         acquisition="ei",
         xi=0.0,
