@@ -11,7 +11,9 @@ from abc import abstractmethod
 
 import joblib
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
@@ -147,12 +149,28 @@ class _BaseHyperSearch(BaseSearchCV):
         self : object
             Instance of fitted estimator.
         """
+        # What needs the data is checked here, before any fit, the same way
+        # on every supported scikit-learn (only 1.9+ sets _checked_cv_orig
+        # and n_splits_ before _run_search).
+        self._validate_params()
+        self._checked_cv_orig = check_cv(
+            self.cv, y, classifier=is_classifier(self.estimator)
+        )
+        split_params = self._get_routed_params_for_fit(params).splitter.split
+        self._check_search_inputs(X, y, split_params)
         # A checkpoint is tied to the data: keep a hash of it, never the data.
         self._data_hash = None if self.checkpoint is None else joblib.hash((X, y))
+        self._n_splits = self._checked_cv_orig.get_n_splits(X, y, **split_params)
         try:
             return super().fit(X, y, **params)
         finally:
-            del self._data_hash
+            del self._data_hash, self._n_splits
+
+    def _check_search_inputs(self, X, y, split_params):
+        """Validate what depends on the data; called by ``fit`` before any fit.
+
+        ``self._checked_cv_orig`` holds the resolved splitter.
+        """
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         space = self._checked_space()
@@ -295,7 +313,7 @@ class _SearchRun:
                 self.strategy.tell(params, scores)
         if search.checkpoint is None:
             return
-        header = fingerprint(search, self.space, search._data_hash, search.n_splits_)
+        header = fingerprint(search, self.space, search._data_hash, search._n_splits)
         batches = read_checkpoint(search.checkpoint, header, self.space)
         if batches:
             self._replay(batches)
@@ -375,7 +393,7 @@ class _SearchRun:
         the last restored batch is evaluated again to carry the others.
         """
         params, outs, more = self.restored
-        n_splits = self.search.n_splits_
+        n_splits = self.search._n_splits
         keep = len(params) - 1
         last_params = params[keep:]
         last_tags = [{name: more[name][keep] for name in self.tag_names}]
@@ -423,7 +441,7 @@ class _SearchRun:
             kwargs["cv"] = cv
         batch_ctx = None
         if search_ctx is not None:
-            n_splits = getattr(self.search, "n_splits_", 1)
+            n_splits = self.search._n_splits
             batch_ctx = search_ctx.subcontext(
                 task_name="batch",
                 max_subtasks=len(all_params) * n_splits,

@@ -252,8 +252,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
         self.sampler = sampler
 
     # -- checks, before any fit ---------------------------------------------
-    def _check_input_parameters(self, X, y, split_params):
-        # BaseSearchCV.fit calls this hook after resolving cv, before fitting.
+    def _check_search_inputs(self, X, y, split_params):
+        # the driver's fit calls this hook after resolving cv, before fitting
         if not _constant_splits(self._checked_cv_orig):
             raise ValueError(
                 "HyperbandSearchCV compares scores across rungs, so cv must "
@@ -389,12 +389,10 @@ class HyperbandSearchCV(_BaseHyperSearch):
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         last = {}
 
-        def recording(candidate_params, cv=None, more_results=None, callback_ctx=None):
+        def recording(candidate_params, cv=None, more_results=None, **kwargs):
+            # kwargs: callback_ctx, which scikit-learn < 1.9 does not take
             last["results"] = evaluate_candidates(
-                candidate_params,
-                cv,
-                more_results=more_results,
-                callback_ctx=callback_ctx,
+                candidate_params, cv, more_results=more_results, **kwargs
             )
             return last["results"]
 
