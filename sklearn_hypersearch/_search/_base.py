@@ -190,6 +190,14 @@ class _BaseHyperSearch(BaseSearchCV):
             del self._active_run
         self.n_batches_ = run.n_batches
         self.stop_reason_ = run.stop_reason
+        self._set_search_attributes(run.strategy, run.results, run._score_key())
+
+    def _set_search_attributes(self, strategy, results, score_key):
+        """Set the class's own fitted attributes once the loop has ended.
+
+        ``results`` is the ``cv_results_``-formatted dict and ``score_key``
+        the column the strategy maximized.
+        """
 
     def __getstate__(self):
         # sklearn sends the search to joblib workers (``caller=self``): the

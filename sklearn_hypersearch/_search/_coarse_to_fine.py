@@ -239,17 +239,10 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
         )
 
     def _make_strategy(self, space, random_state):
-        strategy = CoarseToFineStrategy(
+        return CoarseToFineStrategy(
             space, random_state=random_state, **self._strategy_settings()
         )
-        # kept for _run_search to publish the stage spaces once the loop ends
-        self._strategy = strategy
-        return strategy
 
-    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
-        try:
-            super()._run_search(evaluate_candidates, callback_ctx=callback_ctx)
-        finally:
-            strategy = self.__dict__.pop("_strategy", None)
+    def _set_search_attributes(self, strategy, results, score_key):
         self.stage_spaces_ = list(strategy.stage_spaces)
         self.stage_budgets_ = list(strategy.stage_budgets)

@@ -269,39 +269,8 @@ class EvolutionSearchCV(_BaseHyperSearch):
             max_generations=self.n_generations,
         )
 
-    def fit(self, X, y=None, **params):
-        """Run the evolutionary search with all sets of parameters.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training vectors.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs), \
-            default=None
-            Target relative to X for classification or regression.
-
-        **params : dict of str -> object
-            Parameters passed to the ``fit`` method of the estimator, the
-            scorer and the CV splitter, as in
-            :meth:`~sklearn.model_selection.GridSearchCV.fit`.
-
-        Returns
-        -------
-        self : object
-            Instance of fitted estimator.
-        """
-        super().fit(X, y, **params)
-        self.history_ = _generation_history(self.cv_results_, self._refit_score_key())
-        return self
-
-    def _refit_score_key(self):
-        results = self.cv_results_
-        if "mean_test_score" in results:
-            return "mean_test_score"
-        if isinstance(self.refit, str):
-            return f"mean_test_{self.refit}"
-        return sorted(k for k in results if k.startswith("mean_test_"))[0]
+    def _set_search_attributes(self, strategy, results, score_key):
+        self.history_ = _generation_history(results, score_key)
 
 
 def _generation_history(results, score_key):
