@@ -21,6 +21,8 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
+from sklearn_hypersearch._search._base import _score_key as _search_score_key
+from sklearn_hypersearch._search._evolution import _generation_history
 from sklearn_hypersearch._space import Categorical, Distribution, Space
 
 __all__ = [
@@ -77,17 +79,10 @@ def _score_key(results, search, metric):
                 f"metric={metric!r} is not in cv_results_; its metrics are {available}."
             )
         return key
-    if "mean_test_score" in results:
-        return "mean_test_score"
-    refit = getattr(search, "refit", None)
-    if isinstance(refit, str) and f"mean_test_{refit}" in results:
-        return f"mean_test_{refit}"
-    keys = sorted(k for k in results if k.startswith("mean_test_"))
-    if not keys:
+    if not any(k.startswith("mean_test_") for k in results):
         raise ValueError("cv_results_ has no 'mean_test_*' column.")
-    # multi-metric without a named refit metric: the search follows the
-    # first metric in sorted order, so do the same
-    return keys[0]
+    # the column the search itself optimized
+    return _search_score_key(getattr(search, "refit", None), results)
 
 
 def _floats(column):
@@ -815,25 +810,23 @@ def plot_evolution(search, *, ax=None, metric=None):
     generations = _floats(results["generation"])
     scores = _floats(results[key])
     present = np.isfinite(generations)
-    gens = np.unique(generations[present])
-    if gens.size == 0:
+    # the same per-generation statistics as EvolutionSearchCV.history_
+    history = _generation_history(results, key)
+    gens = history["generation"]
+    if not gens:
         raise ValueError("cv_results_ has no row with a generation.")
-    best, mean, so_far = [], [], []
-    running = -np.inf
-    for g in gens:
-        gen_scores = scores[generations == g]
-        finite = gen_scores[np.isfinite(gen_scores)]
-        if finite.size:
-            running = max(running, finite.max())
-        best.append(finite.max() if finite.size else np.nan)
-        mean.append(finite.mean() if finite.size else np.nan)
-        so_far.append(running if np.isfinite(running) else np.nan)
     if ax is None:
         _, ax = plt.subplots()
     ax.scatter(generations[present], scores[present], s=12, color="0.6", zorder=1)
-    ax.plot(gens, best, marker="o", label="best of generation")
-    ax.plot(gens, mean, marker="s", label="mean of generation")
-    ax.plot(gens, so_far, drawstyle="steps-post", color="black", label="best so far")
+    ax.plot(gens, history["best"], marker="o", label="best of generation")
+    ax.plot(gens, history["mean"], marker="s", label="mean of generation")
+    ax.plot(
+        gens,
+        history["best_so_far"],
+        drawstyle="steps-post",
+        color="black",
+        label="best so far",
+    )
     ax.set_xlabel("generation")
     ax.set_ylabel(_metric_label(key))
     ax.xaxis.get_major_locator().set_params(integer=True)

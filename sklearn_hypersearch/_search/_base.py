@@ -511,11 +511,17 @@ class _SearchRun:
 
 
 def _score_key(refit, results):
-    """The ``cv_results_`` column a strategy maximizes."""
-    if results is None or "mean_test_score" in results:
-        return "mean_test_score" if not isinstance(refit, str) else f"mean_test_{refit}"
-    if isinstance(refit, str):
+    """The ``cv_results_`` column a strategy maximizes.
+
+    ``results`` may be None (before the first batch): the column is then
+    named from ``refit`` alone.
+    """
+    if results is not None and "mean_test_score" in results:
+        return "mean_test_score"
+    if isinstance(refit, str) and (results is None or f"mean_test_{refit}" in results):
         return f"mean_test_{refit}"
+    if results is None:
+        return "mean_test_score"
     # multi-metric without a named refit metric: follow the first metric
     return sorted(k for k in results if k.startswith("mean_test_"))[0]
 

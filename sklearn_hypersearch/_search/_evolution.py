@@ -275,8 +275,9 @@ class EvolutionSearchCV(_BaseHyperSearch):
 
 def _generation_history(results, score_key):
     """Per-generation statistics of the refit metric, from ``cv_results_``."""
+    # rows without a generation (told by initial_results) hold None
     generations = np.array(
-        [-1 if g is None else int(g) for g in results["generation"]], dtype=int
+        [np.nan if g is None else float(g) for g in results["generation"]]
     )
     scores = np.asarray(results[score_key], dtype=float)
     history = {
@@ -284,7 +285,7 @@ def _generation_history(results, score_key):
         for key in ("generation", "n_candidates", "best", "mean", "std", "best_so_far")
     }
     best_so_far = -np.inf
-    for gen in np.unique(generations[generations >= 0]):
+    for gen in np.unique(generations[np.isfinite(generations)]):
         gen_scores = scores[generations == gen]
         finite = gen_scores[np.isfinite(gen_scores)]
         history["generation"].append(int(gen))
