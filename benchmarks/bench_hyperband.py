@@ -16,13 +16,25 @@ sets the target: its best mean CV score. We then measure, for
   one Hyperband iteration samples, which makes their compute about
   equal (the tables show the measured compute of each).
 
-Tasks: ``HistGradientBoostingClassifier`` on a 20k-row
-``make_classification`` set (16k train, 4k test) with ``n_samples`` as the
-resource, and a ``RandomForestClassifier`` with ``n_estimators`` as the
-resource. Run with::
+Tasks (all ``make_classification`` sets, 20 % held out):
+
+- ``svc``: ``SVC`` on 5k rows, ``n_samples`` as the resource; an SVM's fit
+  and predict cost grow faster than the number of samples;
+- ``rf``: ``RandomForestClassifier`` with ``n_estimators`` (1 to 81 trees) as
+  the resource: cost in proportion to the resource;
+- ``hgb``: ``HistGradientBoostingClassifier`` on 20k rows, ``n_samples`` as
+  the resource; its fit on 1/81 of the rows still costs about 1/10 of a
+  full fit, so no bracket is cheap.
+
+A second table gives, per rung resource, the median cost of one evaluation
+relative to a full-resource one, against the resource ratio: Hyperband
+saves compute only where the two are close. The ``hyperband-bohb`` rows
+run two Hyperband iterations (``n_brackets`` twice the default), since a
+model pays off only once it has results. Run with::
 
     python benchmarks/bench_hyperband.py            # full, 3 seeds
     python benchmarks/bench_hyperband.py --quick    # small data, 1 seed
+    python benchmarks/bench_hyperband.py --task svc --seeds 5
 
 Fits use one thread each (OMP_NUM_THREADS=1) so that compute is comparable.
 """
@@ -54,6 +66,7 @@ from sklearn.model_selection import (  # noqa: E402
     StratifiedKFold,
     train_test_split,
 )
+from sklearn.svm import SVC  # noqa: E402
 
 from sklearn_hypersearch import HyperbandSearchCV  # noqa: E402
 from sklearn_hypersearch._strategies._hyperband import (  # noqa: E402
@@ -64,22 +77,65 @@ FACTOR = 3
 N_RANDOM = 81
 
 
+def _split(n_rows, seed_data, **kw):
+    X, y = make_classification(
+        n_samples=n_rows, n_features=20, random_state=seed_data, **kw
+    )
+    return train_test_split(X, y, test_size=0.2, random_state=0)
+
+
 def make_tasks(quick):
     tasks = []
-    n_rows = 3000 if quick else 20000
-    X, y = make_classification(
-        n_samples=n_rows,
-        n_features=20,
+    X_tr, X_te, y_tr, y_te = _split(
+        1500 if quick else 5000,
+        0,
         n_informative=10,
         n_redundant=4,
         flip_y=0.03,
         class_sep=0.8,
-        random_state=0,
     )
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=0)
     tasks.append(
         dict(
-            name=f"hgb_{n_rows // 1000}k (n_samples)",
+            name=f"svc_{(len(y_tr) + len(y_te)) / 1000:g}k (n_samples)",
+            estimator=SVC(),
+            space={"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 10.0)},
+            resource="n_samples",
+            max_resources=len(X_tr),
+            min_resources=len(X_tr) // FACTOR**4,
+            data=(X_tr, X_te, y_tr, y_te),
+        )
+    )
+    n_trees = 9 if quick else 81
+    X_tr, X_te, y_tr, y_te = _split(
+        1000 if quick else 2000, 1, n_informative=8, flip_y=0.05
+    )
+    tasks.append(
+        dict(
+            name=f"rf_{(len(y_tr) + len(y_te)) / 1000:g}k (n_estimators)",
+            estimator=RandomForestClassifier(n_estimators=n_trees),
+            space={
+                "max_features": uniform(0.05, 0.95),
+                "min_samples_leaf": randint(1, 51),
+                "max_depth": randint(2, 31),
+                "criterion": ["gini", "entropy"],
+            },
+            resource="n_estimators",
+            max_resources=n_trees,
+            min_resources=1,
+            data=(X_tr, X_te, y_tr, y_te),
+        )
+    )
+    X_tr, X_te, y_tr, y_te = _split(
+        3000 if quick else 20000,
+        0,
+        n_informative=10,
+        n_redundant=4,
+        flip_y=0.03,
+        class_sep=0.8,
+    )
+    tasks.append(
+        dict(
+            name=f"hgb_{(len(y_tr) + len(y_te)) / 1000:g}k (n_samples)",
             estimator=HistGradientBoostingClassifier(max_iter=10, early_stopping=False),
             space={
                 "learning_rate": loguniform(0.01, 1.0),
@@ -91,32 +147,6 @@ def make_tasks(quick):
             resource="n_samples",
             max_resources=len(X_tr),
             min_resources=len(X_tr) // FACTOR**4,
-            data=(X_tr, X_te, y_tr, y_te),
-        )
-    )
-    n_rows = 1000 if quick else 2000
-    X, y = make_classification(
-        n_samples=n_rows,
-        n_features=20,
-        n_informative=8,
-        flip_y=0.05,
-        random_state=1,
-    )
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.25, random_state=0)
-    n_trees = 9 if quick else 27
-    tasks.append(
-        dict(
-            name=f"rf_{n_rows // 1000}k (n_estimators)",
-            estimator=RandomForestClassifier(n_estimators=n_trees),
-            space={
-                "max_features": uniform(0.05, 0.95),
-                "min_samples_leaf": randint(1, 51),
-                "max_depth": randint(2, 31),
-                "criterion": ["gini", "entropy"],
-            },
-            resource="n_estimators",
-            max_resources=n_trees,
-            min_resources=1,
             data=(X_tr, X_te, y_tr, y_te),
         )
     )
@@ -157,8 +187,8 @@ def methods(task, seed, cv, n_jobs):
             **common,
         ),
         "hyperband": lambda: HyperbandSearchCV(est(), task["space"], **hb),
-        "hyperband-bohb": lambda: HyperbandSearchCV(
-            est(), task["space"], sampler="bohb", **hb
+        "hyperband-bohb (2 iterations)": lambda: HyperbandSearchCV(
+            est(), task["space"], sampler="bohb", n_brackets=2 * len(schedule), **hb
         ),
     }
 
@@ -182,6 +212,20 @@ def compute_to_target(search, task, target):
     scores = np.asarray(search.cv_results_["mean_test_score"])
     hit = np.flatnonzero(full_rows(search, task) & (scores >= target - 1e-12))
     return float(per_row[hit[0]]) if len(hit) else math.nan
+
+
+def rung_costs(search):
+    """Median compute of one evaluation per resource, over a full one's."""
+    res = search.cv_results_
+    if "n_resources" not in res:
+        return {}
+    per_row = compute_per_row(search)
+    budgets = np.asarray(res["n_resources"])
+    full = np.median(per_row[budgets == budgets.max()])
+    return {
+        int(r): float(np.median(per_row[budgets == r]) / full)
+        for r in np.unique(budgets)
+    }
 
 
 def run(task, seed, n_jobs):
@@ -212,6 +256,7 @@ def run(task, seed, n_jobs):
                 best_cv=float(search.best_score_),
                 test=float(search.score(X_te, y_te)),
                 n_fits=len(search.cv_results_["params"]) * search.n_splits_,
+                rung_cost=rung_costs(search),
             )
         )
         print(
@@ -240,10 +285,10 @@ def table(name, rows):
     lines = [
         f"### {name}: median [IQR] over {n_seeds} seeds",
         "",
-        "| method | compute (s) | wall (s) | compute to reach random's best (s) "
-        "| / random's compute | reached | wall to reach, pro rata (s) "
-        "| best CV | held-out |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| method | compute (s) | / random's | wall (s) "
+        "| compute to reach random's best (s) | / random's compute | reached "
+        "| wall to reach, pro rata (s) | best CV | held-out |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in methods_:
         rs = [r for r in rows if r["method"] == m]
@@ -252,12 +297,26 @@ def table(name, rows):
         ratio = [x / random_compute for x in reach]
         lines.append(
             f"| {m} | {med_iqr([r['compute'] for r in rs])} "
+            f"| {med_iqr([r['compute'] / random_compute for r in rs], '{:.2f}')} "
             f"| {med_iqr([r['wall'] for r in rs])} | {med_iqr(reach)} "
             f"| {med_iqr(ratio, '{:.2f}')} | {reached}/{len(rs)} "
             f"| {med_iqr([r['reach_wall'] for r in rs])} "
             f"| {med_iqr([r['best_cv'] for r in rs], '{:.4f}')} "
             f"| {med_iqr([r['test'] for r in rs], '{:.4f}')} |"
         )
+    # what a rung costs: the median over seeds of each seed's median, from
+    # the random-sampling Hyperband runs (BOHB picks costlier candidates)
+    costs = [r["rung_cost"] for r in rows if r["method"] == "hyperband"]
+    if costs:
+        top = max(costs[0])
+        lines += [
+            "",
+            "| rung resource | resource / full | compute of one evaluation / full |",
+            "|---|---|---|",
+        ]
+        for budget in sorted(costs[0]):
+            ratio = np.median([c[budget] for c in costs if budget in c])
+            lines.append(f"| {budget} | 1/{top / budget:.3g} | 1/{1 / ratio:.3g} |")
     return "\n".join(lines)
 
 

@@ -14,11 +14,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_hypersearch import HyperbandSearchCV, HyperbandStrategy, Real
+from sklearn_hypersearch import HyperbandSearchCV, HyperbandStrategy, Real, Space
 from sklearn_hypersearch._search._hyperband import _SubsampledSplits
-from sklearn_hypersearch._strategies._hyperband import (
-    _kde_ratio_argmax,
-    hyperband_schedule,
+from sklearn_hypersearch._strategies._hyperband import hyperband_schedule
+from sklearn_hypersearch._strategies._surrogates import (
+    _Encoder,
+    density_ratio_argmax,
 )
 
 
@@ -169,9 +170,6 @@ def test_strategy_walks_the_schedule_and_promotes_the_best():
     batches = run_strategy(strategy, lambda c: -abs(c.params["x"] - 0.3))
     told = [c for batch in batches for c in batch]
     schedule = hyperband_schedule(1, 27, 3)
-    # random sampler: every bracket starts in the first batch
-    assert {c.tags["bracket"] for c in batches[0]} == set(range(len(schedule)))
-    assert len(batches) == len(schedule[0])
     for b, rungs in enumerate(schedule):
         for i, (n_i, r_i) in enumerate(rungs):
             rung = [c for c in told if c.tags["bracket"] == b and c.tags["rung"] == i]
@@ -236,13 +234,21 @@ def test_strategy_finite_space_has_no_duplicates_in_a_rung():
         assert all(isinstance(c.params["a"], int) for c in told)
 
 
-def test_bohb_brackets_start_after_the_previous_first_rung():
-    strategy = HyperbandStrategy(SPACE, 1, 27, sampler="bohb", random_state=0)
+@pytest.mark.parametrize("sampler", ["random", "bohb"])
+def test_brackets_start_in_order_when_the_batch_runs_short(sampler):
+    # schedule(1, 27, 3): bracket 0 has rungs of 27, 9, 3, 1 candidates,
+    # bracket 1 of 12, 4, 1, bracket 2 of 6, 2 and bracket 3 of 4. The next
+    # bracket joins a batch whose rungs hold fewer than 3**2 = 9 candidates.
+    strategy = HyperbandStrategy(SPACE, 1, 27, sampler=sampler, random_state=0)
     batches = run_strategy(strategy, lambda c: -c.params["x"])
-    started = [
-        sorted({c.tags["bracket"] for c in b if c.tags["rung"] == 0}) for b in batches
+    rungs = [sorted({(c.tags["bracket"], c.tags["rung"]) for c in b}) for b in batches]
+    assert rungs == [
+        [(0, 0)],
+        [(0, 1)],
+        [(0, 2), (1, 0)],
+        [(0, 3), (1, 1), (2, 0)],
+        [(1, 2), (2, 1), (3, 0)],
     ]
-    assert started == [[0], [1], [2], [3]]
 
 
 def test_bohb_concentrates_on_the_optimum():
@@ -270,13 +276,26 @@ def test_bohb_concentrates_on_the_optimum():
     assert first_rung_distance("bohb") < 0.6 * first_rung_distance("random")
 
 
-def test_kde_ratio_argmax_proposes_near_the_good_points():
-    rng = np.random.default_rng(0)
-    units = rng.uniform(size=(60, 2))
-    scores = -np.linalg.norm(units - [0.2, 0.7], axis=1)
-    point = _kde_ratio_argmax(units, scores, 0.15, 64, np.full(2, 1e-3), rng)
-    assert np.all((0 <= point) & (point <= 1))
-    assert np.linalg.norm(point - [0.2, 0.7]) < 0.2
+@pytest.mark.parametrize("seed", range(3))
+def test_density_ratio_argmax_proposes_near_the_good_points(seed):
+    rng = np.random.default_rng(seed)
+    sub = Space({"x": (0.0, 1.0), "y": (0.0, 1.0), "c": ["a", "b", "c"]}).subspaces[0]
+    enc = _Encoder(sub)
+    units = enc.snap(rng.uniform(size=(100, 3)))
+    xy = [sub.names.index("x"), sub.names.index("y")]
+    c = sub.names.index("c")
+    good_c = sub.to_unit([{"x": 0.0, "y": 0.0, "c": "b"}])[0, c]
+    centre = np.array([0.2, 0.7])
+    distance = np.linalg.norm(units[:, xy] - centre, axis=1)
+    scores = -distance - 0.3 * (units[:, c] != good_c)  # "b" is best
+    scores[:5] = np.nan  # failed fits count as the worst
+    points = np.array(
+        [density_ratio_argmax(enc, units, scores, 0.15, 64, rng) for _ in range(30)]
+    )
+    assert np.all((0 <= points) & (points <= 1))
+    proposed = np.linalg.norm(points[:, xy] - centre, axis=1)
+    assert np.median(proposed) < 0.7 * np.median(distance)
+    assert np.mean(points[:, c] == good_c) > 0.8
 
 
 # -- HyperbandSearchCV: n_samples --------------------------------------------

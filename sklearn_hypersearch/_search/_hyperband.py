@@ -87,9 +87,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         How the first rung of a bracket is drawn: from the prior, or
         (``"bohb"``, with ``"tpe"`` as an alias) from kernel densities
         of the good and the other candidates at the highest resource with
-        enough results, one third of the candidates staying random. With
-        a model, each bracket starts after the first rung of the previous
-        one, so that it draws from more results.
+        enough results, one third of the candidates staying random.
 
     <search_parameters>
 
@@ -134,6 +132,13 @@ class HyperbandSearchCV(_BaseHyperSearch):
     ``eta = 3`` that is 1902 units of ``max_resources_ / 81``, the cost of
     23.5 full evaluations, for 143 candidates; ``sum(n * r)`` over
     ``n_candidates_`` and ``n_resources_`` gives the exact figure.
+
+    Brackets run one after the other, the most aggressive first, so that
+    a candidate that a cheap bracket finds reaches the full resource early
+    and a model-based sampler learns from every finished bracket. A
+    bracket starts early only to fill a batch: once the rungs in flight
+    hold fewer than ``factor**2`` candidates, the next bracket's first rung
+    joins them, which keeps ``n_jobs`` workers busy.
 
     Candidates at every rung go to ``cv_results_``, with the columns
     ``bracket``, ``rung`` and ``n_resources``; ``best_params_`` is chosen

@@ -16,10 +16,9 @@ import numbers
 from collections import defaultdict, deque
 
 import numpy as np
-from scipy.special import logsumexp
-from scipy.stats import truncnorm
 
 from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
+from sklearn_hypersearch._strategies._surrogates import _Encoder, density_ratio_argmax
 
 # Guards floor/ceil of float powers and logarithms against round-off, e.g.
 # log(243) / log(3) = 4.999999999999999.
@@ -127,12 +126,14 @@ class HyperbandStrategy(BaseStrategy):
     Each :class:`Candidate` carries its ``budget`` (resource units) and the
     tags ``bracket`` (running order, from 0), ``rung`` (from 0) and
     ``n_resources`` (the budget again, for ``cv_results_``). ``ask(None)``
-    returns whole rungs: every rung that is ready, so that independent
-    brackets are evaluated together and parallel workers stay busy. A
-    rung is ready once the previous rung of its bracket is told. With the
-    random sampler all brackets start at once; with a model-based sampler
-    a bracket starts once the first rung of the previous one is told, so
-    that its candidates are drawn from a model of what came before.
+    returns whole rungs: every rung that is ready (the previous rung of
+    its bracket is told). Brackets start one after the other, the most
+    aggressive first, as in the paper: a good candidate found by a cheap
+    bracket reaches the full resource early, and a model-based sampler
+    draws each bracket from the results of the previous ones. So that
+    parallel workers stay busy, the next bracket starts as soon as the
+    rungs out hold fewer than ``factor**2`` candidates, so its first rung
+    shares a batch with the small last rungs of the previous one.
 
     Parameters
     ----------
@@ -229,6 +230,9 @@ class HyperbandStrategy(BaseStrategy):
         self._last_params = {}  # bracket -> params of its last closed rung
         # observations for the model: budget -> [(subspace index, unit row, score)]
         self._obs = defaultdict(list)
+        self._encoders = {}  # subspace index -> _Encoder, built when first needed
+        # a batch smaller than this takes in the next bracket's first rung
+        self._min_batch = math.ceil(factor**2)
 
     def _capped(self, schedule):
         n_values = self.space.n_values
@@ -248,27 +252,32 @@ class HyperbandStrategy(BaseStrategy):
     # -- ask ----------------------------------------------------------------
     def _ask(self, n):
         if not self._queue:
-            for b in self._ready_brackets():
-                self._queue.extend(self._open_rung(b))
+            self._queue.extend(self._next_batch())
         out = []
         while self._queue and (n is None or len(out) < n):
             out.append(self._queue.popleft())
         return out
 
-    def _ready_brackets(self):
-        ready = []
+    def _next_batch(self):
+        """The ready rungs of the running brackets, and maybe new brackets.
+
+        Brackets start in the order of the schedule, the most aggressive
+        first. The next one starts only when the rungs being evaluated or
+        handed out hold fewer than ``factor**2`` candidates: the cheap
+        brackets finish (and a model learns from them) before the costly
+        ones run, while the small last rungs of a bracket share a batch
+        with the first rungs of the next one, which keeps workers busy.
+        """
+        in_flight = sum(len(c) for c in self._rung_cands if c is not None)
+        out = []
         for b, rungs in enumerate(self.schedule):
             i = self._next_rung[b]
             if i >= len(rungs) or self._rung_cands[b] is not None:
                 continue  # finished, or its current rung is still out
-            if i == 0 and b > 0 and self._model_based and self._n_closed(b - 1) == 0:
-                continue  # a model-based bracket waits for the previous one's start
-            ready.append(b)
-        return ready
-
-    def _n_closed(self, b):
-        """Number of fully told rungs of bracket ``b``."""
-        return self._next_rung[b] - (self._rung_cands[b] is not None)
+            if i == 0 and in_flight + len(out) >= self._min_batch:
+                break  # this bracket and the later ones wait
+            out.extend(self._open_rung(b))
+        return out
 
     @property
     def _model_based(self):
@@ -357,21 +366,22 @@ class HyperbandStrategy(BaseStrategy):
         if self._rng.uniform() < self.random_fraction:
             return self.space.sample(1, self._rng)[0]
         j = self._subspace_choice()
+        sub = self.space.subspaces[j]
         data = self._model_data(j)
         if data is None:
-            return self.space.subspaces[j].from_unit(
-                self._rng.uniform(size=(1, self.space.subspaces[j].n_dims))
-            )[0]
+            return sub.from_unit(self._rng.uniform(size=(1, sub.n_dims)))[0]
         units, scores = data
-        unit = _kde_ratio_argmax(
+        if j not in self._encoders:
+            self._encoders[j] = _Encoder(sub)
+        unit = density_ratio_argmax(
+            self._encoders[j],
             units,
             scores,
             self.top_fraction,
             self.n_proposals,
-            self._min_bandwidths(j),
             self._rng,
         )
-        return self.space.subspaces[j].from_unit(unit[None, :])[0]
+        return sub.from_unit(unit[None, :])[0]
 
     def _subspace_choice(self):
         # as random sampling does: each subspace equally likely
@@ -387,51 +397,3 @@ class HyperbandStrategy(BaseStrategy):
                 scores = np.array([s for _, s in rows])
                 return units, scores
         return None
-
-    def _min_bandwidths(self, j):
-        # a kernel narrower than one grid step of a discrete dimension
-        # would make every other value of it look impossible
-        return np.array(
-            [
-                1e-3 if math.isinf(d.n_values) else 0.5 / d.n_values
-                for d in self.space.subspaces[j].dimensions
-            ]
-        )
-
-
-def _kde_ratio_argmax(units, scores, top_fraction, n_proposals, min_bw, rng):
-    """Point of ``[0, 1]^d`` maximizing ``l(x) / g(x)`` among draws from ``l``.
-
-    ``l`` and ``g`` are product Gaussian kernel densities (Scott's
-    bandwidths) of the best and of the remaining observations, as in
-    BOHB; proposals come from ``l`` with bandwidths widened threefold, so
-    that the search keeps exploring around good points.
-    """
-    n, d = units.shape
-    order = np.argsort(-scores, kind="stable")
-    n_min = d + 1
-    n_good = max(n_min, int(top_fraction * n))
-    n_bad = max(n_min, n - n_good)
-    good, bad = units[order[:n_good]], units[order[-n_bad:]]
-    bw_good, bw_bad = _scott(good, min_bw), _scott(bad, min_bw)
-
-    centers = good[rng.integers(len(good), size=n_proposals)]
-    scale = np.minimum(3 * bw_good, 1.0)
-    a, b = (0 - centers) / scale, (1 - centers) / scale
-    proposals = truncnorm.rvs(a, b, loc=centers, scale=scale, random_state=rng)
-    proposals = proposals.reshape(n_proposals, d)
-    ratio = _log_kde(proposals, good, bw_good) - _log_kde(proposals, bad, bw_bad)
-    return proposals[int(np.argmax(ratio))]
-
-
-def _scott(points, min_bw):
-    n, d = points.shape
-    bw = points.std(axis=0) * n ** (-1.0 / (d + 4))
-    return np.maximum(bw, min_bw)
-
-
-def _log_kde(x, points, bw):
-    """Log density of a product Gaussian KDE at the rows of ``x``."""
-    z = (x[:, None, :] - points[None, :, :]) / bw
-    log_k = -0.5 * np.sum(z**2, axis=2) - np.sum(np.log(bw))
-    return logsumexp(log_k, axis=1) - math.log(len(points))

@@ -424,11 +424,15 @@ class Parzen:
     ----------
     encoder : _Encoder
     points : ndarray of shape (n, n_dims), snapped unit rows
+    prior : bool, default=True
+        Whether to include the uniform component (weight ``1 / (n + 1)``).
+        Without it the density stays on its points: what a density that
+        proposes points near good ones, as BOHB's, needs.
     """
 
     _CAT_SMOOTH = 0.2
 
-    def __init__(self, encoder, points):
+    def __init__(self, encoder, points, prior=True):
         self.enc = encoder
         self.points = np.asarray(points, float).reshape(-1, encoder.n_dims)
         n, d = self.points.shape
@@ -444,7 +448,10 @@ class Parzen:
         else:
             spread = np.full(len(self.num_cols), 1 / math.sqrt(12))
         self.bw = np.clip(spread * factor, 0.02, 0.5)
-        self.log_w = np.full(n + 1, -math.log(n + 1))  # last one: the prior
+        if prior:
+            self.log_w = np.full(n + 1, -math.log(n + 1))  # last one: the prior
+        else:
+            self.log_w = np.append(np.full(n, -math.log(n)), -np.inf)
 
     def log_pdf(self, unit):
         unit = np.atleast_2d(unit)
@@ -486,3 +493,29 @@ class Parzen:
             other = rng.integers(k, size=src.shape[0])
             out[from_data, j] = np.where(keep, src[:, j], centers[other])
         return self.enc.snap(out)
+
+
+def density_ratio_argmax(encoder, units, scores, top_fraction, n_proposals, rng):
+    """The draw from the good density that best separates good from bad.
+
+    The observations (unit rows of one subspace) are split into the best
+    ``top_fraction`` (at least ``n_dims + 1`` of them, and at least one
+    left over) and the rest; a :class:`Parzen` density is fitted on each,
+    the good one without the uniform component, so that its draws stay
+    near good points, the bad one with it, so that the ratio stays
+    bounded where no bad point is. Of ``n_proposals`` draws from the good
+    density, the one with the largest ratio good / bad is returned: the
+    acquisition of TPE (Bergstra et al., 2011) and BOHB (Falkner et al.,
+    2018). Non-finite scores count as the worst.
+    """
+    units = encoder.snap(np.asarray(units, dtype=float))
+    scores = np.asarray(scores, dtype=float)
+    scores = np.where(np.isfinite(scores), scores, -np.inf)
+    n = len(scores)
+    n_good = min(n - 1, max(encoder.n_dims + 1, math.ceil(top_fraction * n)))
+    order = np.argsort(-scores, kind="stable")
+    good = Parzen(encoder, units[order[:n_good]], prior=False)
+    bad = Parzen(encoder, units[order[n_good:]])
+    proposals = good.sample(n_proposals, rng)
+    ratio = good.log_pdf(proposals) - bad.log_pdf(proposals)
+    return proposals[int(np.argmax(ratio))]
