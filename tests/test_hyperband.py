@@ -546,3 +546,18 @@ def test_auto_min_resources_gives_five_brackets():
     assert search.min_resources_ == 1 and search.max_resources_ == 100
     assert search.n_brackets_ == 5 and len(search.n_candidates_) == 5
     assert [rungs[-1] for rungs in search.n_resources_] == [100] * 5
+
+
+def test_subsampled_splits_compare_equal_when_they_split_alike():
+    # the driver retries a rung whose fits all failed with a later call on
+    # equal splits: equal splitters must give the same splits
+    X, y = data(120)
+    base = StratifiedKFold(3)
+    a = _SubsampledSplits(base, 0.5, stratify=True, random_state=0)
+    b = _SubsampledSplits(base, 0.5, stratify=True, random_state=0)
+    assert a == b
+    for (tr_a, te_a), (tr_b, te_b) in zip(a.split(X, y), b.split(X, y)):
+        assert np.array_equal(tr_a, tr_b) and np.array_equal(te_a, te_b)
+    assert a != _SubsampledSplits(base, 0.25, stratify=True, random_state=0)
+    assert a != _SubsampledSplits(base, 0.5, stratify=True, random_state=1)
+    assert a != _SubsampledSplits(StratifiedKFold(3), 0.5, True, random_state=0)

@@ -234,9 +234,9 @@ class _SearchRun:
         self.n_batches = 0
         self.start = time.perf_counter()
         self.results = None
-        # candidates whose whole evaluate_candidates call failed: sklearn
-        # raised instead of recording them; they are retried with the next
-        # batch so they reach cv_results_.
+        # (params, tags, cv) of evaluate_candidates calls in which every fit
+        # failed: sklearn raised instead of recording them; they are retried
+        # with the next call on the same splits, so they reach cv_results_.
         self.pending_failed = []
         self.tag_names = sorted(getattr(self.strategy, "result_tags", ()))
         self.writer = None
@@ -418,12 +418,11 @@ class _SearchRun:
         for indices, params, cv in self.search._evaluation_groups(batch):
             tags = [batch[i].tags for i in indices]
             try:
-                out = self._call(params, tags, cv, search_ctx, retry=cv is None)
+                out = self._call(params, tags, cv, search_ctx, retry=True)
             except ValueError as exc:
                 if self.search.error_score == "raise" or _ALL_FAILED not in str(exc):
                     raise
-                if cv is None:
-                    self.pending_failed.append((params, tags))
+                self.pending_failed.append((params, tags, cv))
                 self._warn_failed(len(params), exc)
                 continue
             scores[indices] = out
@@ -431,9 +430,11 @@ class _SearchRun:
 
     def _call(self, params, tags, cv, search_ctx, retry):
         """One ``evaluate_candidates`` call; returns the scores of ``params``."""
-        retried_params, retried_tags = [], []
+        retried_params, retried_tags, retried = [], [], []
         if retry:
-            for p, t in self.pending_failed:
+            # only candidates that were to be evaluated on these same splits
+            retried = [e for e in self.pending_failed if _same_splits(e[2], cv)]
+            for p, t, _ in retried:
                 retried_params += p
                 retried_tags += t
         all_params = retried_params + list(params)
@@ -463,27 +464,35 @@ class _SearchRun:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
             self.n_batches += 1
-        if retry:
-            self.pending_failed = []
+        if retried:
+            self.pending_failed = [
+                e for e in self.pending_failed if not any(e is r for r in retried)
+            ]
         return self.results[self._score_key()][-len(params) :] if params else []
 
     def _flush_failed(self, search_ctx):
         """Retry the failed-only batches that no later batch could carry."""
-        if not self.pending_failed:
-            return
-        n_lost = sum(len(p) for p, _ in self.pending_failed)
-        try:
-            self._call([], [], None, search_ctx, retry=True)
-        except ValueError as exc:
-            if _ALL_FAILED not in str(exc) or self.results is None:
-                raise
-            warnings.warn(
-                f"The last {n_lost} candidate(s) of the search failed to fit on "
-                "every split; scikit-learn cannot record a call in which every "
-                "fit failed, so they are missing from cv_results_. Set "
-                "error_score='raise' to see the error.",
-                FitFailedWarning,
+        while self.pending_failed:
+            cv = self.pending_failed[0][2]
+            n_lost = sum(
+                len(e[0]) for e in self.pending_failed if _same_splits(e[2], cv)
             )
+            try:
+                self._call([], [], cv, search_ctx, retry=True)
+            except ValueError as exc:
+                if _ALL_FAILED not in str(exc) or self.results is None:
+                    raise
+                self.pending_failed = [
+                    e for e in self.pending_failed if not _same_splits(e[2], cv)
+                ]
+                warnings.warn(
+                    f"{n_lost} candidate(s) of the search failed to fit on "
+                    "every split, and no later call on the same splits could "
+                    "carry them: scikit-learn cannot record a call in which "
+                    "every fit failed, so they are missing from cv_results_. "
+                    "Set error_score='raise' to see the error.",
+                    FitFailedWarning,
+                )
 
     def _warn_failed(self, n, exc):
         first_line = str(exc).strip().splitlines()[0]
@@ -508,6 +517,13 @@ class _SearchRun:
             f"{self.n_done}{budget} candidates, best score {best_txt}, "
             f"{time.perf_counter() - self.start:.1f}s"
         )
+
+
+def _same_splits(cv_a, cv_b):
+    """Whether two group splitters (None: the search's own) split alike."""
+    if cv_a is None or cv_b is None:
+        return cv_a is cv_b
+    return cv_a is cv_b or cv_a == cv_b
 
 
 def _score_key(refit, results):
