@@ -12,9 +12,9 @@ sets the target: its best mean CV score. We then measure, for
   candidate evaluated with the *full* resource whose mean CV score reaches
   the target (not reached: the run never got there);
 - held-out score of ``best_estimator_`` on a test set never used by the
-  search. ``HalvingRandomSearchCV`` gets as many first-rung candidates as
-  one Hyperband iteration samples, which makes their compute about
-  equal (the tables show the measured compute of each).
+  search. ``HalvingRandomSearchCV`` runs twice: with as many candidates
+  as one Hyperband iteration samples, and with as many resource units as
+  it spends (the tables show the measured compute of each).
 
 Tasks (all ``make_classification`` sets, 20 % held out):
 
@@ -84,73 +84,64 @@ def _split(n_rows, seed_data, **kw):
     return train_test_split(X, y, test_size=0.2, random_state=0)
 
 
+def _task(name, estimator, space, resource, data, min_resources=None):
+    """A task; ``n_samples`` tasks go from 1/81 of the rows to all of them."""
+    X_tr, X_te, y_tr, y_te = data
+    if resource == "n_samples":
+        max_resources = len(X_tr)
+        min_resources = max_resources // FACTOR**4
+    else:
+        max_resources = estimator.get_params()[resource]
+    n_rows = (len(y_tr) + len(y_te)) / 1000
+    return dict(
+        name=f"{name}_{n_rows:g}k ({resource})",
+        estimator=estimator,
+        space=space,
+        resource=resource,
+        max_resources=max_resources,
+        min_resources=min_resources,
+        data=data,
+    )
+
+
 def make_tasks(quick):
-    tasks = []
-    X_tr, X_te, y_tr, y_te = _split(
-        1500 if quick else 5000,
-        0,
-        n_informative=10,
-        n_redundant=4,
-        flip_y=0.03,
-        class_sep=0.8,
-    )
-    tasks.append(
-        dict(
-            name=f"svc_{(len(y_tr) + len(y_te)) / 1000:g}k (n_samples)",
-            estimator=SVC(),
-            space={"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 10.0)},
-            resource="n_samples",
-            max_resources=len(X_tr),
-            min_resources=len(X_tr) // FACTOR**4,
-            data=(X_tr, X_te, y_tr, y_te),
-        )
-    )
-    n_trees = 9 if quick else 81
-    X_tr, X_te, y_tr, y_te = _split(
-        1000 if quick else 2000, 1, n_informative=8, flip_y=0.05
-    )
-    tasks.append(
-        dict(
-            name=f"rf_{(len(y_tr) + len(y_te)) / 1000:g}k (n_estimators)",
-            estimator=RandomForestClassifier(n_estimators=n_trees),
-            space={
+    # SVC and HistGradientBoosting share a dataset, at two sizes
+    harder = dict(n_informative=10, n_redundant=4, flip_y=0.03, class_sep=0.8)
+    return [
+        _task(
+            "svc",
+            SVC(),
+            {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-4, 10.0)},
+            "n_samples",
+            _split(1500 if quick else 5000, 0, **harder),
+        ),
+        _task(
+            "rf",
+            RandomForestClassifier(n_estimators=9 if quick else 81),
+            {
                 "max_features": uniform(0.05, 0.95),
                 "min_samples_leaf": randint(1, 51),
                 "max_depth": randint(2, 31),
                 "criterion": ["gini", "entropy"],
             },
-            resource="n_estimators",
-            max_resources=n_trees,
+            "n_estimators",
+            _split(1000 if quick else 2000, 1, n_informative=8, flip_y=0.05),
             min_resources=1,
-            data=(X_tr, X_te, y_tr, y_te),
-        )
-    )
-    X_tr, X_te, y_tr, y_te = _split(
-        3000 if quick else 20000,
-        0,
-        n_informative=10,
-        n_redundant=4,
-        flip_y=0.03,
-        class_sep=0.8,
-    )
-    tasks.append(
-        dict(
-            name=f"hgb_{(len(y_tr) + len(y_te)) / 1000:g}k (n_samples)",
-            estimator=HistGradientBoostingClassifier(max_iter=10, early_stopping=False),
-            space={
+        ),
+        _task(
+            "hgb",
+            HistGradientBoostingClassifier(max_iter=10, early_stopping=False),
+            {
                 "learning_rate": loguniform(0.01, 1.0),
                 "max_leaf_nodes": randint(4, 129),
                 "min_samples_leaf": randint(1, 101),
                 "l2_regularization": loguniform(1e-6, 10.0),
                 "max_features": uniform(0.2, 0.8),
             },
-            resource="n_samples",
-            max_resources=len(X_tr),
-            min_resources=len(X_tr) // FACTOR**4,
-            data=(X_tr, X_te, y_tr, y_te),
-        )
-    )
-    return tasks
+            "n_samples",
+            _split(3000 if quick else 20000, 0, **harder),
+        ),
+    ]
 
 
 def methods(task, seed, cv, n_jobs):
@@ -160,11 +151,15 @@ def methods(task, seed, cv, n_jobs):
         return clone(task["estimator"]).set_params(random_state=seed)
 
     schedule = hyperband_schedule(task["min_resources"], task["max_resources"], FACTOR)
-    # as many candidates as one Hyperband iteration samples: with the same
-    # min/max resources this makes the two cost about the same (planning by
-    # resource units would not: a fit on few samples or trees costs more
-    # than its share, which successive halving pays far more often)
-    n_halving = sum(rungs[0][0] for rungs in schedule)
+    # Successive halving at two sizes, as equal compute is not one number:
+    # - as many candidates as one Hyperband iteration samples;
+    # - as many resource units as one Hyperband iteration spends (a rung
+    #   of n candidates costs about n * min_resources units).
+    # A fit with a small resource often costs more than its share, which
+    # halving pays on more candidates: the tables give the measured compute.
+    n_sampled = sum(rungs[0][0] for rungs in schedule)
+    units = sum(n * r for rungs in schedule for n, r in rungs)
+    n_units = math.ceil(units / (len(schedule) * task["min_resources"]))
     hb = dict(
         resource=task["resource"],
         max_resources=task["max_resources"],
@@ -176,21 +171,28 @@ def methods(task, seed, cv, n_jobs):
         "random (n_iter=81)": lambda: RandomizedSearchCV(
             est(), task["space"], n_iter=N_RANDOM, **common
         ),
-        f"halving ({n_halving} cands)": lambda: HalvingRandomSearchCV(
-            est(),
-            task["space"],
-            n_candidates=n_halving,
-            resource=task["resource"],
-            max_resources=task["max_resources"],
-            min_resources=task["min_resources"],
-            factor=FACTOR,
-            **common,
-        ),
+        **{
+            f"halving ({n} cands)": _halving(est, task, n, common)
+            for n in (n_sampled, n_units)
+        },
         "hyperband": lambda: HyperbandSearchCV(est(), task["space"], **hb),
         "hyperband-bohb (2 iterations)": lambda: HyperbandSearchCV(
             est(), task["space"], sampler="bohb", n_brackets=2 * len(schedule), **hb
         ),
     }
+
+
+def _halving(est, task, n_candidates, common):
+    return lambda: HalvingRandomSearchCV(
+        est(),
+        task["space"],
+        n_candidates=n_candidates,
+        resource=task["resource"],
+        max_resources=task["max_resources"],
+        min_resources=task["min_resources"],
+        factor=FACTOR,
+        **common,
+    )
 
 
 def full_rows(search, task):

@@ -51,11 +51,35 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-def test_all_failed_batches_do_not_abort_the_search():
+class _EqualKFold(KFold):
+    """KFold whose equal copies compare equal, as group splitters do."""
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.n_splits == self.n_splits
+
+    __hash__ = None
+
+
+class GroupSplitSearch(RandomSearch):
+    """Evaluates every batch on its own (equal) splitter, as Hyperband's
+    subsampled rungs are."""
+
+    def _evaluation_groups(self, candidates):
+        yield (
+            list(range(len(candidates))),
+            [c.params for c in candidates],
+            _EqualKFold(2),
+        )
+
+
+# GroupSplitSearch: a failed batch on a group splitter is retried with the
+# next call on equal splits
+@pytest.mark.parametrize("search_cls", [RandomSearch, GroupSplitSearch])
+def test_all_failed_batches_do_not_abort_the_search(search_cls):
     X, y = toy_data()
     # batch_size=1: every failing candidate is a batch in which all fits fail,
     # which makes scikit-learn's evaluate_candidates raise.
-    search = RandomSearch(
+    search = search_cls(
         QuadraticClassifier(fail_above=0.5),
         {"x": Real(0.0, 1.0)},
         n_iter=12,
@@ -75,46 +99,6 @@ def test_all_failed_batches_do_not_abort_the_search():
     assert search.best_params_["x"] <= 0.5
     with pytest.raises(ValueError, match="fail_above"):
         search.set_params(error_score="raise").fit(X, y)
-
-
-class _EqualKFold(KFold):
-    """KFold whose equal copies compare equal, as group splitters do."""
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.n_splits == self.n_splits
-
-    __hash__ = None
-
-
-class GroupSplitSearch(RandomSearch):
-    """Evaluates every batch on its own (equal) splitter, as Hyperband's
-    subsampled rungs are."""
-
-    def _evaluation_groups(self, candidates):
-        yield (
-            list(range(len(candidates))),
-            [c.params for c in candidates],
-            (_EqualKFold(2)),
-        )
-
-
-def test_all_failed_batches_on_group_splitters_are_retried_on_equal_splits():
-    X, y = toy_data()
-    search = GroupSplitSearch(
-        QuadraticClassifier(fail_above=0.5),
-        {"x": Real(0.0, 1.0)},
-        n_iter=12,
-        batch_size=1,
-        cv=2,
-        random_state=0,
-    )
-    with pytest.warns(FitFailedWarning):
-        search.fit(X, y)
-    xs = np.array([p["x"] for p in search.cv_results_["params"]])
-    assert sum(xs > 0.5) >= 3
-    assert np.all(np.isnan(search.cv_results_["mean_test_score"][xs > 0.5]))
-    # every candidate reached cv_results_, but failures at the very end
-    assert len(xs) >= 11
 
 
 def test_every_fit_failing_still_raises():
