@@ -22,9 +22,11 @@ Tasks (all ``make_classification`` sets, 20 % held out):
   and predict cost grow faster than the number of samples;
 - ``rf``: ``RandomForestClassifier`` with ``n_estimators`` (1 to 81 trees) as
   the resource: cost in proportion to the resource;
-- ``hgb``: ``HistGradientBoostingClassifier`` on 20k rows, ``n_samples`` as
-  the resource; its fit on 1/81 of the rows still costs about 1/10 of a
-  full fit, so no bracket is cheap.
+- ``hgb`` with ``n_samples``: ``HistGradientBoostingClassifier`` (10
+  iterations) on 20k rows; its fit on 1/81 of the rows still costs about
+  1/10 of a full fit, so no bracket is cheap;
+- ``hgb`` with ``max_iter``: the same model and space on 10k rows, 3 to 243
+  boosting iterations: cost nearly in proportion.
 
 A second table gives, per rung resource, the median cost of one evaluation
 relative to a full-resource one, against the resource ratio: Hyperband
@@ -34,7 +36,8 @@ model pays off only once it has results. Run with::
 
     python benchmarks/bench_hyperband.py            # full, 3 seeds
     python benchmarks/bench_hyperband.py --quick    # small data, 1 seed
-    python benchmarks/bench_hyperband.py --task svc --seeds 5
+    python benchmarks/bench_hyperband.py --task svc --seeds 5 --save svc.pkl
+    python benchmarks/bench_hyperband.py --load svc.pkl rf.pkl   # tables only
 
 Fits use one thread each (OMP_NUM_THREADS=1) so that compute is comparable.
 """
@@ -48,6 +51,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import math  # noqa: E402
+import pickle  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -104,6 +108,15 @@ def _task(name, estimator, space, resource, data, min_resources=None):
     )
 
 
+HGB_SPACE = {
+    "learning_rate": loguniform(0.01, 1.0),
+    "max_leaf_nodes": randint(4, 129),
+    "min_samples_leaf": randint(1, 101),
+    "l2_regularization": loguniform(1e-6, 10.0),
+    "max_features": uniform(0.2, 0.8),
+}
+
+
 def make_tasks(quick):
     # SVC and HistGradientBoosting share a dataset, at two sizes
     harder = dict(n_informative=10, n_redundant=4, flip_y=0.03, class_sep=0.8)
@@ -131,15 +144,19 @@ def make_tasks(quick):
         _task(
             "hgb",
             HistGradientBoostingClassifier(max_iter=10, early_stopping=False),
-            {
-                "learning_rate": loguniform(0.01, 1.0),
-                "max_leaf_nodes": randint(4, 129),
-                "min_samples_leaf": randint(1, 101),
-                "l2_regularization": loguniform(1e-6, 10.0),
-                "max_features": uniform(0.2, 0.8),
-            },
+            HGB_SPACE,
             "n_samples",
             _split(3000 if quick else 20000, 0, **harder),
+        ),
+        _task(
+            "hgb",
+            HistGradientBoostingClassifier(
+                max_iter=27 if quick else 243, early_stopping=False
+            ),
+            HGB_SPACE,
+            "max_iter",
+            _split(3000 if quick else 10000, 0, **harder),
+            min_resources=3,
         ),
     ]
 
@@ -195,11 +212,17 @@ def _halving(est, task, n_candidates, common):
     )
 
 
-def full_rows(search, task):
+def full_rows(search):
+    """Rows evaluated with the search's largest resource.
+
+    That is ``max_resources`` for Hyperband; scikit-learn's halving stops at
+    ``min_resources * factor**k``, which may fall a little short of it.
+    """
     res = search.cv_results_
     if "n_resources" not in res:  # random search: everything is full
         return np.ones(len(res["params"]), dtype=bool)
-    return np.asarray(res["n_resources"]) == task["max_resources"]
+    budgets = np.asarray(res["n_resources"])
+    return budgets == budgets.max()
 
 
 def compute_per_row(search):
@@ -209,10 +232,10 @@ def compute_per_row(search):
     )
 
 
-def compute_to_target(search, task, target):
+def compute_to_target(search, target):
     per_row = np.cumsum(compute_per_row(search))
     scores = np.asarray(search.cv_results_["mean_test_score"])
-    hit = np.flatnonzero(full_rows(search, task) & (scores >= target - 1e-12))
+    hit = np.flatnonzero(full_rows(search) & (scores >= target - 1e-12))
     return float(per_row[hit[0]]) if len(hit) else math.nan
 
 
@@ -243,9 +266,15 @@ def run(task, seed, n_jobs):
             search.fit(X_tr, y_tr)
         wall = time.perf_counter() - start
         if target is None:
+            # random search's best, and one standard error of it below: the
+            # best of 81 noisy scores is partly luck, and a score within one
+            # standard error of it is as good as the data can tell
             target = search.best_score_
+            res = search.cv_results_
+            se = res["std_test_score"][search.best_index_] / math.sqrt(search.n_splits_)
         compute = float(compute_per_row(search).sum())
-        reach = compute_to_target(search, task, target)
+        reach = compute_to_target(search, target)
+        reach_se = compute_to_target(search, target - se)
         rows.append(
             dict(
                 method=name,
@@ -253,12 +282,18 @@ def run(task, seed, n_jobs):
                 compute=compute,
                 wall=wall,
                 reach=reach,
+                reach_se=reach_se,
                 # wall time to the target, pro rata of compute
                 reach_wall=wall * reach / compute if compute else math.nan,
                 best_cv=float(search.best_score_),
                 test=float(search.score(X_te, y_te)),
                 n_fits=len(search.cv_results_["params"]) * search.n_splits_,
                 rung_cost=rung_costs(search),
+                results={
+                    k: np.asarray(v)
+                    for k, v in search.cv_results_.items()
+                    if not k.startswith("param")
+                },
             )
         )
         print(
@@ -278,10 +313,14 @@ def med_iqr(values, fmt="{:.1f}"):
     return f"{fmt.format(q2)} [{fmt.format(q1)}, {fmt.format(q3)}]"
 
 
+def n_reached(rows, key):
+    return f"{sum(not math.isnan(r[key]) for r in rows)}/{len(rows)}"
+
+
 def table(name, rows):
-    random_compute = np.median(
-        [r["compute"] for r in rows if r["method"].startswith("random")]
-    )
+    random_compute = {
+        r["seed"]: r["compute"] for r in rows if r["method"].startswith("random")
+    }
     methods_ = list(dict.fromkeys(r["method"] for r in rows))
     n_seeds = len({r["seed"] for r in rows})
     lines = [
@@ -289,20 +328,24 @@ def table(name, rows):
         "",
         "| method | compute (s) | / random's | wall (s) "
         "| compute to reach random's best (s) | / random's compute | reached "
-        "| wall to reach, pro rata (s) | best CV | held-out |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| wall to reach, pro rata (s) | to reach its best - 1 SE / random's "
+        "| reached | best CV | held-out |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in methods_:
         rs = [r for r in rows if r["method"] == m]
         reach = [r["reach"] for r in rs]
-        reached = sum(not math.isnan(x) for x in reach)
-        ratio = [x / random_compute for x in reach]
+
+        def ratio(key, rs=rs):  # over the random search of the same seed
+            return [r[key] / random_compute[r["seed"]] for r in rs]
+
         lines.append(
             f"| {m} | {med_iqr([r['compute'] for r in rs])} "
-            f"| {med_iqr([r['compute'] / random_compute for r in rs], '{:.2f}')} "
+            f"| {med_iqr(ratio('compute'), '{:.2f}')} "
             f"| {med_iqr([r['wall'] for r in rs])} | {med_iqr(reach)} "
-            f"| {med_iqr(ratio, '{:.2f}')} | {reached}/{len(rs)} "
+            f"| {med_iqr(ratio('reach'), '{:.2f}')} | {n_reached(rs, 'reach')} "
             f"| {med_iqr([r['reach_wall'] for r in rs])} "
+            f"| {med_iqr(ratio('reach_se'), '{:.2f}')} | {n_reached(rs, 'reach_se')} "
             f"| {med_iqr([r['best_cv'] for r in rs], '{:.4f}')} "
             f"| {med_iqr([r['test'] for r in rs], '{:.4f}')} |"
         )
@@ -328,18 +371,35 @@ def main():
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--task", default=None, help="only tasks starting so")
+    parser.add_argument(
+        "--save", default=None, help="pickle every run (cv_results_ included) here"
+    )
+    parser.add_argument(
+        "--load",
+        nargs="+",
+        default=None,
+        help="only print the tables of runs saved with --save",
+    )
     args = parser.parse_args()
     n_seeds = args.seeds or (1 if args.quick else 3)
-    tables = []
-    for task in make_tasks(args.quick):
-        if args.task and not task["name"].startswith(args.task):
-            continue
-        rows = []
-        for seed in range(n_seeds):
-            rows += run(task, seed, args.n_jobs)
-        tables.append(table(task["name"], rows))
+    if args.load:
+        runs = {}
+        for path in args.load:
+            with open(path, "rb") as f:
+                runs.update(pickle.load(f))
+    else:
+        runs = {}
+        for task in make_tasks(args.quick):
+            if args.task and not task["name"].startswith(args.task):
+                continue
+            runs[task["name"]] = []
+            for seed in range(n_seeds):
+                runs[task["name"]] += run(task, seed, args.n_jobs)
+                if args.save:
+                    with open(args.save, "wb") as f:
+                        pickle.dump(runs, f)
     print()
-    print("\n\n".join(tables))
+    print("\n\n".join(table(name, rows) for name, rows in runs.items()))
 
 
 if __name__ == "__main__":
