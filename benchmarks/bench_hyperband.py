@@ -50,8 +50,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
+import datetime  # noqa: E402
 import math  # noqa: E402
 import pickle  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -73,6 +75,10 @@ from sklearn.model_selection import (  # noqa: E402
 from sklearn.svm import SVC  # noqa: E402
 
 from sklearn_hypersearch import HyperbandSearchCV  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _machine import versions  # noqa: E402
+
 from sklearn_hypersearch._strategies._hyperband import (  # noqa: E402
     hyperband_schedule,
 )
@@ -365,6 +371,35 @@ def table(name, rows):
     return "\n".join(lines)
 
 
+def report(tables, runs, argv):
+    n_seeds = max(len({r["seed"] for r in rows}) for rows in runs.values())
+    commands = [f"`python benchmarks/bench_hyperband.py {' '.join(argv[1:])}`"]
+    saved = dict.fromkeys(
+        r.get("command") for rows in runs.values() for r in rows if "command" in r
+    )
+    if "--load" in argv:
+        commands = [f"`python benchmarks/bench_hyperband.py {c}`" for c in saved]
+        commands = commands or ["runs saved with `--save`"]
+        commands.append(
+            f"then `python benchmarks/bench_hyperband.py {' '.join(argv[1:])}`"
+        )
+    return (
+        "# Hyperband benchmark\n\n"
+        f"Made by {', '.join(commands)} on {datetime.date.today()} "
+        f"({versions()}), {n_seeds} seeds, one fit at a time with one thread. "
+        "What is measured and why: the docstring of "
+        "`benchmarks/bench_hyperband.py`.\n\n"
+        "Columns: fit compute (sum of fit and score times over every CV split); "
+        "its ratio to the random search of the same seed; wall time; compute "
+        "until the first full-resource candidate reaches the best CV score of "
+        "`RandomizedSearchCV(n_iter=81)` (and its ratio, and how many seeds got "
+        "there); the same for that best score minus one standard error of it; "
+        "best CV score; score of `best_estimator_` on held-out data. Cells are "
+        "medians [interquartile range] over seeds, of the seeds that got there "
+        "for the compute to reach.\n\n" + tables + "\n"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, 1 seed")
@@ -373,6 +408,9 @@ def main():
     parser.add_argument("--task", default=None, help="only tasks starting so")
     parser.add_argument(
         "--save", default=None, help="pickle every run (cv_results_ included) here"
+    )
+    parser.add_argument(
+        "--out", default=None, help="also write the tables to this Markdown file"
     )
     parser.add_argument(
         "--load",
@@ -394,12 +432,19 @@ def main():
                 continue
             runs[task["name"]] = []
             for seed in range(n_seeds):
-                runs[task["name"]] += run(task, seed, args.n_jobs)
+                rows = run(task, seed, args.n_jobs)
+                for row in rows:
+                    row["command"] = " ".join(sys.argv[1:])
+                runs[task["name"]] += rows
                 if args.save:
                     with open(args.save, "wb") as f:
                         pickle.dump(runs, f)
+    tables = "\n\n".join(table(name, rows) for name, rows in runs.items())
     print()
-    print("\n\n".join(table(name, rows) for name, rows in runs.items()))
+    print(tables)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(report(tables, runs, sys.argv))
 
 
 if __name__ == "__main__":

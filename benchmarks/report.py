@@ -16,7 +16,6 @@ plots of best-so-far against evaluations and against (estimated) time.
 import argparse
 import datetime
 import os
-import platform
 import sys
 import time
 
@@ -25,6 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
+from _machine import versions as _versions  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # HyperbandSearchCV needs a resource (samples, trees, iterations) that these
@@ -42,36 +42,6 @@ QUICK = dict(
     n_iter=20,
     seeds=2,
 )
-
-
-def _commit():
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=HERE,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown commit"
-    return f"commit {out.stdout.strip()}"
-
-
-def _versions():
-    import scipy
-    import sklearn
-
-    import sklearn_hypersearch
-
-    return (
-        f"Python {platform.python_version()}, scikit-learn {sklearn.__version__}, "
-        f"numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"sklearn-hypersearch {sklearn_hypersearch.__version__} ({_commit()}), "
-        f"{os.cpu_count()} CPUs"
-    )
 
 
 def _curves(results, task, time_axis):
