@@ -174,10 +174,11 @@ def methods(task, seed, cv, n_jobs):
         return clone(task["estimator"]).set_params(random_state=seed)
 
     schedule = hyperband_schedule(task["min_resources"], task["max_resources"], FACTOR)
-    # Successive halving at two sizes, as equal compute is not one number:
+    # Successive halving at three sizes, as equal compute is not one number:
     # - as many candidates as one Hyperband iteration samples;
     # - as many resource units as one Hyperband iteration spends (a rung
-    #   of n candidates costs about n * min_resources units).
+    #   of n candidates costs about n * min_resources units), and as two
+    #   iterations (the BOHB runs) spend.
     # A fit with a small resource often costs more than its share, which
     # halving pays on more candidates: the tables give the measured compute.
     n_sampled = sum(rungs[0][0] for rungs in schedule)
@@ -196,7 +197,7 @@ def methods(task, seed, cv, n_jobs):
         ),
         **{
             f"halving ({n} cands)": _halving(est, task, n, common)
-            for n in (n_sampled, n_units)
+            for n in (n_sampled, n_units, 2 * n_units)
         },
         "hyperband": lambda: HyperbandSearchCV(est(), task["space"], **hb),
         "hyperband-bohb (2 iterations)": lambda: HyperbandSearchCV(
@@ -259,12 +260,25 @@ def rung_costs(search):
     }
 
 
-def run(task, seed, n_jobs):
+def _target(results, n_splits):
+    """Random search's best mean CV score and one standard error of it."""
+    best = int(np.argmin(results["rank_test_score"]))  # as best_index_
+    se = results["std_test_score"][best] / math.sqrt(n_splits)
+    return results["mean_test_score"][best], se
+
+
+def run(task, seed, n_jobs, saved=()):
+    """Run the methods on one seed; those in ``saved`` rows are skipped."""
     X_tr, X_te, y_tr, y_te = task["data"]
     cv = StratifiedKFold(3)
     rows = []
-    target = None
+    done = {r["method"]: r for r in saved}
+    target = se = None
+    if "random (n_iter=81)" in done:
+        target, se = _target(done["random (n_iter=81)"]["results"], cv.n_splits)
     for name, make in methods(task, seed, cv, n_jobs).items():
+        if name in done:
+            continue
         search = make()
         start = time.perf_counter()
         with warnings.catch_warnings():
@@ -319,6 +333,13 @@ def med_iqr(values, fmt="{:.1f}"):
     return f"{fmt.format(q2)} [{fmt.format(q1)}, {fmt.format(q3)}]"
 
 
+def _method_order(name):
+    # random, halving by size, then Hyperband
+    kind = ("random", "halving", "hyperband").index(name.split()[0].split("-")[0])
+    size = int(name.split("(")[1].split()[0]) if kind == 1 else 0
+    return kind, size, name
+
+
 def n_reached(rows, key):
     return f"{sum(not math.isnan(r[key]) for r in rows)}/{len(rows)}"
 
@@ -327,7 +348,7 @@ def table(name, rows):
     random_compute = {
         r["seed"]: r["compute"] for r in rows if r["method"].startswith("random")
     }
-    methods_ = list(dict.fromkeys(r["method"] for r in rows))
+    methods_ = sorted(dict.fromkeys(r["method"] for r in rows), key=_method_order)
     n_seeds = len({r["seed"] for r in rows})
     lines = [
         f"### {name}: median [IQR] over {n_seeds} seeds",
@@ -413,6 +434,11 @@ def main():
         "--out", default=None, help="also write the tables to this Markdown file"
     )
     parser.add_argument(
+        "--add-to",
+        default=None,
+        help="run only the methods missing from this --save file, add them to it",
+    )
+    parser.add_argument(
         "--load",
         nargs="+",
         default=None,
@@ -425,6 +451,20 @@ def main():
         for path in args.load:
             with open(path, "rb") as f:
                 runs.update(pickle.load(f))
+    elif args.add_to:
+        with open(args.add_to, "rb") as f:
+            runs = pickle.load(f)
+        for task in make_tasks(args.quick):
+            if task["name"] not in runs:
+                continue
+            for seed in sorted({r["seed"] for r in runs[task["name"]]}):
+                saved = [r for r in runs[task["name"]] if r["seed"] == seed]
+                rows = run(task, seed, args.n_jobs, saved)
+                for row in rows:
+                    row["command"] = " ".join(sys.argv[1:])
+                runs[task["name"]] += rows
+                with open(args.add_to, "wb") as f:
+                    pickle.dump(runs, f)
     else:
         runs = {}
         for task in make_tasks(args.quick):

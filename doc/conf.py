@@ -75,30 +75,38 @@ def _run_missing_examples():
             subprocess.run([sys.executable, str(script)], check=True, env=env)
 
 
-def _benchmark_results():
-    """Copy benchmarks/RESULTS.md and its figures into the site.
+# benchmark reports that benchmarks/ writes, shown in "Choosing a search"
+_REPORTS = {
+    "RESULTS.md": ("Benchmark results", "benchmarks/report.py"),
+    "HYPERBAND.md": ("Hyperband benchmark", "benchmarks/bench_hyperband.py --out"),
+}
 
-    The copy keeps the file's relative paths, so that its images show. Until
-    the benchmark report exists, a placeholder page says how to make it.
+
+def _benchmark_results():
+    """Copy the benchmark reports and their figures into the site.
+
+    The copy keeps the files' relative paths, so that their images show.
+    Until a report exists, a placeholder page says how to make it.
     """
     target = DOC / "benchmark_results"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
-    source = ROOT / "benchmarks" / "RESULTS.md"
-    if source.exists():
-        shutil.copy(source, target / "RESULTS.md")
-        for image in (ROOT / "benchmarks").rglob("*"):
-            if image.suffix.lower() in (".png", ".svg", ".jpg") and image.is_file():
-                dest = target / image.relative_to(ROOT / "benchmarks")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(image, dest)
-    else:
-        (target / "RESULTS.md").write_text(
-            "# Benchmark results\n\n"
-            "`benchmarks/RESULTS.md` has not been generated in this checkout "
-            "yet. The benchmark report in `benchmarks/` writes it; rebuild the "
-            "documentation afterwards to show it here.\n"
-        )
+    for image in (ROOT / "benchmarks").rglob("*"):
+        if image.suffix.lower() in (".png", ".svg", ".jpg") and image.is_file():
+            dest = target / image.relative_to(ROOT / "benchmarks")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(image, dest)
+    for name, (title, maker) in _REPORTS.items():
+        source = ROOT / "benchmarks" / name
+        if source.exists():
+            shutil.copy(source, target / name)
+        else:
+            (target / name).write_text(
+                f"# {title}\n\n"
+                f"`benchmarks/{name}` has not been generated in this checkout "
+                f"yet. `{maker}` writes it; rebuild the documentation "
+                "afterwards to show it here.\n"
+            )
 
 
 def _check_api_reference():
