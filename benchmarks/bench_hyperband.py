@@ -310,9 +310,9 @@ def run(task, seed, n_jobs, saved=()):
                 n_fits=len(search.cv_results_["params"]) * search.n_splits_,
                 rung_cost=rung_costs(search),
                 results={
-                    k: np.asarray(v)
+                    k: v if k == "params" else np.asarray(v)
                     for k, v in search.cv_results_.items()
-                    if not k.startswith("param")
+                    if not k.startswith("param_")
                 },
             )
         )
