@@ -425,6 +425,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, 1 seed")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds")
+    parser.add_argument(
+        "--first-seed", type=int, default=0, help="seeds start here (to split runs)"
+    )
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--task", default=None, help="only tasks starting so")
     parser.add_argument(
@@ -471,7 +474,7 @@ def main():
             if args.task and not task["name"].startswith(args.task):
                 continue
             runs[task["name"]] = []
-            for seed in range(n_seeds):
+            for seed in range(args.first_seed, args.first_seed + n_seeds):
                 rows = run(task, seed, args.n_jobs)
                 for row in rows:
                     row["command"] = " ".join(sys.argv[1:])
