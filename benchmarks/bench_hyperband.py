@@ -451,9 +451,10 @@ def main():
     n_seeds = args.seeds or (1 if args.quick else 3)
     if args.load:
         runs = {}
-        for path in args.load:
+        for path in args.load:  # seeds of one task may come from several files
             with open(path, "rb") as f:
-                runs.update(pickle.load(f))
+                for name, rows in pickle.load(f).items():
+                    runs.setdefault(name, []).extend(rows)
     elif args.add_to:
         with open(args.add_to, "rb") as f:
             runs = pickle.load(f)
