@@ -133,7 +133,9 @@ class HyperbandStrategy(BaseStrategy):
     draws each bracket from the results of the previous ones. So that
     parallel workers stay busy, the next bracket starts as soon as the
     rungs out hold fewer than ``factor**2`` candidates, so its first rung
-    shares a batch with the small last rungs of the previous one.
+    shares a batch with the small last rungs of the previous one. While
+    rungs are out and none is ready, ``ask`` returns an empty list: tell
+    the results of a rung to get the next one.
 
     Parameters
     ----------
