@@ -17,10 +17,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn_hypersearch import HyperbandSearchCV, HyperbandStrategy, Real, Space
 from sklearn_hypersearch._search._hyperband import _SubsampledSplits
 from sklearn_hypersearch._strategies._hyperband import hyperband_schedule
-from sklearn_hypersearch._strategies._surrogates import (
-    _Encoder,
-    density_ratio_argmax,
-)
+from sklearn_hypersearch._strategies._surrogates import DensityRatio, _Encoder
 
 
 # -- helpers -----------------------------------------------------------------
@@ -277,7 +274,7 @@ def test_bohb_concentrates_on_the_optimum():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_density_ratio_argmax_proposes_near_the_good_points(seed):
+def test_density_ratio_proposes_near_the_good_points(seed):
     rng = np.random.default_rng(seed)
     sub = Space({"x": (0.0, 1.0), "y": (0.0, 1.0), "c": ["a", "b", "c"]}).subspaces[0]
     enc = _Encoder(sub)
@@ -289,9 +286,8 @@ def test_density_ratio_argmax_proposes_near_the_good_points(seed):
     distance = np.linalg.norm(units[:, xy] - centre, axis=1)
     scores = -distance - 0.3 * (units[:, c] != good_c)  # "b" is best
     scores[:5] = np.nan  # failed fits count as the worst
-    points = np.array(
-        [density_ratio_argmax(enc, units, scores, 0.15, 64, rng) for _ in range(30)]
-    )
+    model = DensityRatio(enc, units, scores, 0.15)
+    points = np.array([model.argmax(64, rng) for _ in range(30)])
     assert np.all((0 <= points) & (points <= 1))
     proposed = np.linalg.norm(points[:, xy] - centre, axis=1)
     assert np.median(proposed) < 0.7 * np.median(distance)

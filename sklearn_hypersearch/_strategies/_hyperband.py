@@ -18,7 +18,7 @@ from collections import defaultdict, deque
 import numpy as np
 
 from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
-from sklearn_hypersearch._strategies._surrogates import _Encoder, density_ratio_argmax
+from sklearn_hypersearch._strategies._surrogates import DensityRatio, _Encoder
 
 # Guards floor/ceil of float powers and logarithms against round-off, e.g.
 # log(243) / log(3) = 4.999999999999999.
@@ -232,7 +232,9 @@ class HyperbandStrategy(BaseStrategy):
         self._last_params = {}  # bracket -> params of its last closed rung
         # observations for the model: budget -> [(subspace index, unit row, score)]
         self._obs = defaultdict(list)
-        self._encoders = {}  # subspace index -> _Encoder, built when first needed
+        # subspace index -> (observations told, its DensityRatio or None):
+        # the densities change only when results are told, not per point
+        self._ratio_models = {}
         # a batch smaller than this takes in the next bracket's first rung
         self._min_batch = math.ceil(factor**2)
 
@@ -369,21 +371,24 @@ class HyperbandStrategy(BaseStrategy):
             return self.space.sample(1, self._rng)[0]
         j = self._subspace_choice()
         sub = self.space.subspaces[j]
-        data = self._model_data(j)
-        if data is None:
+        model = self._ratio_model(j)
+        if model is None:
             return sub.from_unit(self._rng.uniform(size=(1, sub.n_dims)))[0]
-        units, scores = data
-        if j not in self._encoders:
-            self._encoders[j] = _Encoder(sub)
-        unit = density_ratio_argmax(
-            self._encoders[j],
-            units,
-            scores,
-            self.top_fraction,
-            self.n_proposals,
-            self._rng,
-        )
+        unit = model.argmax(self.n_proposals, self._rng)
         return sub.from_unit(unit[None, :])[0]
+
+    def _ratio_model(self, j):
+        """Subspace ``j``'s densities, refitted only after new results."""
+        n_obs = sum(len(rows) for rows in self._obs.values())
+        cached = self._ratio_models.get(j)
+        if cached is None or cached[0] != n_obs:
+            data = self._model_data(j)
+            model = None
+            if data is not None:
+                encoder = _Encoder(self.space.subspaces[j])
+                model = DensityRatio(encoder, *data, self.top_fraction)
+            cached = self._ratio_models[j] = (n_obs, model)
+        return cached[1]
 
     def _subspace_choice(self):
         # as random sampling does: each subspace equally likely

@@ -495,27 +495,41 @@ class Parzen:
         return self.enc.snap(out)
 
 
-def density_ratio_argmax(encoder, units, scores, top_fraction, n_proposals, rng):
-    """The draw from the good density that best separates good from bad.
+class DensityRatio:
+    """Good and bad Parzen densities of one subspace's results (TPE, BOHB).
 
     The observations (unit rows of one subspace) are split into the best
     ``top_fraction`` (at least ``n_dims + 1`` of them, and at least one
     left over) and the rest; a :class:`Parzen` density is fitted on each,
     the good one without the uniform component, so that its draws stay
     near good points, the bad one with it, so that the ratio stays
-    bounded where no bad point is. Of ``n_proposals`` draws from the good
-    density, the one with the largest ratio good / bad is returned: the
-    acquisition of TPE (Bergstra et al., 2011) and BOHB (Falkner et al.,
-    2018). Non-finite scores count as the worst.
+    bounded where no bad point is. Non-finite scores count as the worst.
+
+    Parameters
+    ----------
+    encoder : _Encoder
+    units : ndarray of shape (n, n_dims)
+    scores : ndarray of shape (n,)
+    top_fraction : float
     """
-    units = encoder.snap(np.asarray(units, dtype=float))
-    scores = np.asarray(scores, dtype=float)
-    scores = np.where(np.isfinite(scores), scores, -np.inf)
-    n = len(scores)
-    n_good = min(n - 1, max(encoder.n_dims + 1, math.ceil(top_fraction * n)))
-    order = np.argsort(-scores, kind="stable")
-    good = Parzen(encoder, units[order[:n_good]], prior=False)
-    bad = Parzen(encoder, units[order[n_good:]])
-    proposals = good.sample(n_proposals, rng)
-    ratio = good.log_pdf(proposals) - bad.log_pdf(proposals)
-    return proposals[int(np.argmax(ratio))]
+
+    def __init__(self, encoder, units, scores, top_fraction):
+        units = encoder.snap(np.asarray(units, dtype=float))
+        scores = np.asarray(scores, dtype=float)
+        scores = np.where(np.isfinite(scores), scores, -np.inf)
+        n = len(scores)
+        n_good = min(n - 1, max(encoder.n_dims + 1, math.ceil(top_fraction * n)))
+        order = np.argsort(-scores, kind="stable")
+        self.good = Parzen(encoder, units[order[:n_good]], prior=False)
+        self.bad = Parzen(encoder, units[order[n_good:]])
+
+    def argmax(self, n_proposals, rng):
+        """The draw from the good density that best separates good from bad.
+
+        Of ``n_proposals`` draws from the good density, the one with the
+        largest ratio good / bad: the acquisition of TPE (Bergstra et al.,
+        2011) and BOHB (Falkner et al., 2018).
+        """
+        proposals = self.good.sample(n_proposals, rng)
+        ratio = self.good.log_pdf(proposals) - self.bad.log_pdf(proposals)
+        return proposals[int(np.argmax(ratio))]
