@@ -430,13 +430,11 @@ class _SearchRun:
 
     def _call(self, params, tags, cv, search_ctx, retry):
         """One ``evaluate_candidates`` call; returns the scores of ``params``."""
-        retried_params, retried_tags, retried = [], [], []
-        if retry:
-            # only candidates that were to be evaluated on these same splits
-            retried = [e for e in self.pending_failed if _same_splits(e[2], cv)]
-            for p, t, _ in retried:
-                retried_params += p
-                retried_tags += t
+        retried_params, retried_tags = [], []
+        retried, others = self._pending_on(cv) if retry else ([], None)
+        for p, t, _ in retried:
+            retried_params += p
+            retried_tags += t
         all_params = retried_params + list(params)
         more = {
             name: [
@@ -465,26 +463,21 @@ class _SearchRun:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
             self.n_batches += 1
         if retried:
-            self.pending_failed = [
-                e for e in self.pending_failed if not any(e is r for r in retried)
-            ]
+            self.pending_failed = others
         return self.results[self._score_key()][-len(params) :] if params else []
 
     def _flush_failed(self, search_ctx):
         """Retry the failed-only batches that no later batch could carry."""
         while self.pending_failed:
             cv = self.pending_failed[0][2]
-            n_lost = sum(
-                len(e[0]) for e in self.pending_failed if _same_splits(e[2], cv)
-            )
+            lost, others = self._pending_on(cv)
+            n_lost = sum(len(params) for params, _, _ in lost)
             try:
                 self._call([], [], cv, search_ctx, retry=True)
             except ValueError as exc:
                 if _ALL_FAILED not in str(exc) or self.results is None:
                     raise
-                self.pending_failed = [
-                    e for e in self.pending_failed if not _same_splits(e[2], cv)
-                ]
+                self.pending_failed = others
                 warnings.warn(
                     f"{n_lost} candidate(s) of the search failed to fit on "
                     "every split, and no later call on the same splits could "
@@ -493,6 +486,13 @@ class _SearchRun:
                     "Set error_score='raise' to see the error.",
                     FitFailedWarning,
                 )
+
+    def _pending_on(self, cv):
+        """Failed groups to retry on the splits of ``cv``, and the others."""
+        same, others = [], []
+        for entry in self.pending_failed:
+            (same if _same_splits(entry[2], cv) else others).append(entry)
+        return same, others
 
     def _warn_failed(self, n, exc):
         first_line = str(exc).strip().splitlines()[0]
