@@ -303,11 +303,10 @@ class BayesStrategy(BaseStrategy):
             # the transform's exponent is re-estimated on the schedule of
             # the GP hyperparameters (it is a maximum-likelihood fit too)
             n_last, lmbda = self._warp_fit
-            if lmbda is None or len(y) <= 50 or len(y) >= 1.1 * n_last:
-                lmbda = None
-            y, lmbda = _warp(y, lmbda)
-            if lmbda is not None and self._warp_fit[1] != lmbda:
-                self._warp_fit = (len(y), lmbda)
+            refit = lmbda is None or len(y) <= 50 or len(y) >= 1.1 * n_last
+            y, fitted = _warp(y, None if refit else lmbda)
+            if refit and fitted is not None:
+                self._warp_fit = (len(y), fitted)
         out, start = [], 0
         for units, scores in zip(self._units, self._scores):
             s = y[start : start + len(scores)]
