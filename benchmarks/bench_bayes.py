@@ -238,6 +238,12 @@ def speedup_rows(n_iter, repeats):
     return "\n".join(lines)
 
 
+def _run_tasks(methods, tasks, seeds, args):
+    """Run ``methods`` on the ``tasks`` that ``--tasks`` keeps."""
+    tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
+    return run_methods(methods, tasks, args.n_iter, seeds, args.cache, args.cached_only)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -262,20 +268,14 @@ def main(argv=None):
     )
     if 1 in args.sections:
         tasks = ["branin", "mixed"] if quick else list(harness.SYNTHETIC)
-        tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
-        res = run_methods(
-            methods, tasks, args.n_iter, seeds, args.cache, args.cached_only
-        )
+        res = _run_tasks(methods, tasks, seeds, args)
         print(f"\n## Simple regret at {args.n_iter} evaluations (median [IQR])\n")
         print(harness.table(res, "regret"))
         print("\n## Wall time, s (median [IQR])\n")
         print(harness.table(res, "wall_time"))
     if 2 in args.sections:
         tasks = ["pipeline_choice"] if quick else list(harness.REAL)
-        tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
-        res = run_methods(
-            methods, tasks, args.n_iter, seeds, args.cache, args.cached_only
-        )
+        res = _run_tasks(methods, tasks, seeds, args)
         print(f"\n## Best CV score at {args.n_iter} evaluations (median [IQR])\n")
         print(harness.table(res, "best_cv_score"))
         print("\n## Held-out test score (median [IQR])\n")
