@@ -10,6 +10,7 @@ warm-started from the checkpoint of the first.
 import tempfile
 from pathlib import Path
 
+from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.svm import SVC
 
@@ -37,17 +38,7 @@ with tempfile.TemporaryDirectory() as tmp:
     print(f"first fit: {n_first} candidates, stopped by {first.stop_reason_!r}")
 
     # the same search, without patience: it continues where the first stopped
-    resumed = BayesSearchCV(
-        SVC(),
-        space,
-        n_iter=30,
-        n_initial_points=5,
-        n_points=2,
-        cv=3,
-        max_time=600,
-        random_state=0,
-        checkpoint=checkpoint,
-    ).fit(X, y)
+    resumed = clone(first).set_params(patience=None).fit(X, y)
     restored = int(sum(resumed.cv_results_["restored"]))
     print(
         f"resumed: {len(resumed.cv_results_['params'])} candidates, {restored} of "
