@@ -289,9 +289,7 @@ def run(task, seed, n_jobs, saved=()):
             # random search's best, and one standard error of it below: the
             # best of 81 noisy scores is partly luck, and a score within one
             # standard error of it is as good as the data can tell
-            target = search.best_score_
-            res = search.cv_results_
-            se = res["std_test_score"][search.best_index_] / math.sqrt(search.n_splits_)
+            target, se = _target(search.cv_results_, search.n_splits_)
         compute = float(compute_per_row(search).sum())
         reach = compute_to_target(search, target)
         reach_se = compute_to_target(search, target - se)
@@ -421,6 +419,17 @@ def report(tables, runs, argv):
     )
 
 
+def _run_seed(runs, task, seed, args, path, saved=()):
+    """Add one seed's new rows to ``runs``; pickle ``runs`` to ``path`` if any."""
+    rows = run(task, seed, args.n_jobs, saved)
+    for row in rows:
+        row["command"] = " ".join(sys.argv[1:])
+    runs[task["name"]] += rows
+    if path:
+        with open(path, "wb") as f:
+            pickle.dump(runs, f)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data, 1 seed")
@@ -463,12 +472,7 @@ def main():
                 continue
             for seed in sorted({r["seed"] for r in runs[task["name"]]}):
                 saved = [r for r in runs[task["name"]] if r["seed"] == seed]
-                rows = run(task, seed, args.n_jobs, saved)
-                for row in rows:
-                    row["command"] = " ".join(sys.argv[1:])
-                runs[task["name"]] += rows
-                with open(args.add_to, "wb") as f:
-                    pickle.dump(runs, f)
+                _run_seed(runs, task, seed, args, args.add_to, saved)
     else:
         runs = {}
         for task in make_tasks(args.quick):
@@ -476,13 +480,7 @@ def main():
                 continue
             runs[task["name"]] = []
             for seed in range(args.first_seed, args.first_seed + n_seeds):
-                rows = run(task, seed, args.n_jobs)
-                for row in rows:
-                    row["command"] = " ".join(sys.argv[1:])
-                runs[task["name"]] += rows
-                if args.save:
-                    with open(args.save, "wb") as f:
-                        pickle.dump(runs, f)
+                _run_seed(runs, task, seed, args, args.save)
     tables = "\n\n".join(table(name, rows) for name, rows in runs.items())
     print()
     print(tables)
