@@ -192,6 +192,18 @@ class _BaseHyperSearch(BaseSearchCV):
         self.stop_reason_ = run.stop_reason
         self._set_search_attributes(run.strategy, run.results, run._score_key())
 
+    def _told_values(self, results, rows, score_key):
+        """What the strategy is told about the rows ``rows`` of ``results``.
+
+        ``results`` is the ``cv_results_``-formatted dict, ``rows`` an int
+        array of row indices and ``score_key`` the column the search
+        maximizes. The default is that column's values, shape
+        ``(len(rows),)``; a search whose strategy learns more than one number
+        per candidate (score vectors, hypergradients) returns an array of
+        shape ``(len(rows), k)`` built from other columns.
+        """
+        return np.asarray(results[score_key], dtype=float)[rows]
+
     def _set_search_attributes(self, strategy, results, score_key):
         """Set the class's own fitted attributes once the loop has ended.
 
@@ -464,7 +476,12 @@ class _SearchRun:
             self.n_batches += 1
         if retried:
             self.pending_failed = others
-        return self.results[self._score_key()][-len(params) :] if params else []
+        if not params:
+            return []
+        n = len(self.results["params"])
+        return self.search._told_values(
+            self.results, np.arange(n - len(params), n), self._score_key()
+        )
 
     def _flush_failed(self, search_ctx):
         """Retry the failed-only batches that no later batch could carry."""
