@@ -414,7 +414,9 @@ def test_unset_integer_parameter_needs_max_resources():
         cv=2,
         random_state=0,
     ).fit(X, y)
-    assert search.n_resources_[0] == [1, 2, 4]
+    # with two points, later brackets meet candidates of earlier ones at the
+    # same budget: they are never fitted twice, so count the resources only
+    assert sorted(set(search.cv_results_["n_resources"].tolist())) == [1, 2, 4]
 
 
 def test_bohb_sampler_runs_and_is_reproducible_for_any_n_jobs():

@@ -3,35 +3,70 @@
 # Authors: The sklearn-hypersearch developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+import math
 import numbers
 import os
 import time
 import warnings
 from abc import abstractmethod
 
-import joblib
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
+from scipy.stats import rankdata
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from sklearn_hypersearch._search._checkpoint import (
-    CheckpointWriter,
+    Checkpoint,
     fingerprint,
     initial_observations,
-    read_checkpoint,
+    read_header_seed,
+    stable_hash,
+)
+from sklearn_hypersearch._search._results import (
+    FailFast,
+    FailureLog,
+    Recorder,
+    check_error_structure,
+    failed_records,
+    is_all_failed,
 )
 from sklearn_hypersearch._space import Space
 from sklearn_hypersearch._space._space import _as_generator
 from sklearn_hypersearch._strategies import finite_scores
 from sklearn_hypersearch._utils._validation import check_space_for_estimator
 
-# The message sklearn's evaluate_candidates raises when every fit of one call
-# failed, whatever error_score says (sklearn.model_selection._validation).
-_ALL_FAILED = "fits failed."
+# Most fits in one evaluate_candidates call: a batch (a rung, a generation, a
+# stage) is split into calls of about this many fits, so that an interrupt or
+# a kill loses at most one call. The split depends on the batch and the
+# number of splits only, never on n_jobs, so candidates stay the same.
+_CALL_FITS = 64
+
+# Parameters that change neither the candidates nor the rows of a checkpoint.
+_LIFECYCLE = frozenset(
+    {
+        "estimator",
+        "param_distributions",
+        "search_spaces",
+        "scoring",
+        "refit",
+        "n_jobs",
+        "verbose",
+        "pre_dispatch",
+        "random_state",
+        "error_score",
+        "return_train_score",
+        "max_time",
+        "patience",
+        "min_improvement",
+        "target_score",
+        "checkpoint",
+        "initial_results",
+    }
+)
 
 
 class _BaseHyperSearch(BaseSearchCV):
@@ -49,7 +84,8 @@ class _BaseHyperSearch(BaseSearchCV):
         "max_time": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "patience": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "min_improvement": [Interval(numbers.Real, 0, None, closed="left")],
-        "target_score": [numbers.Real, None],
+        # an Interval refuses NaN and infinities
+        "target_score": [Interval(numbers.Real, None, None, closed="neither"), None],
         "checkpoint": [str, os.PathLike, None],
         "initial_results": [dict, str, os.PathLike, None],
     }
@@ -96,6 +132,11 @@ class _BaseHyperSearch(BaseSearchCV):
 
     #: Name of the constructor parameter that holds the search space.
     _space_attr = "param_distributions"
+
+    #: Parameters that only bound how long the search runs: a checkpoint
+    #: written with other values resumes (every other parameter that can
+    #: change the candidates must be the same).
+    _budget_params = ("n_iter",)
 
     @abstractmethod
     def _make_strategy(self, space, random_state):
@@ -153,18 +194,27 @@ class _BaseHyperSearch(BaseSearchCV):
         # on every supported scikit-learn (only 1.9+ sets _checked_cv_orig
         # and n_splits_ before _run_search).
         self._validate_params()
-        self._checked_cv_orig = check_cv(
-            self.cv, y, classifier=is_classifier(self.estimator)
-        )
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
+        n_splits = cv.get_n_splits(X, y, **split_params)
+        if not isinstance(n_splits, numbers.Integral) or n_splits < 1:
+            raise ValueError(
+                f"cv={self.cv!r} yields no train/test split (an exhausted "
+                "iterator?); the search needs at least one."
+            )
+        self._checked_cv_orig = cv
         self._check_search_inputs(X, y, split_params)
-        # A checkpoint is tied to the data: keep a hash of it, never the data.
-        self._data_hash = None if self.checkpoint is None else joblib.hash((X, y))
-        self._n_splits = self._checked_cv_orig.get_n_splits(X, y, **split_params)
+        self._fit_context = _FitContext(self, X, y, params, split_params, n_splits)
+        user_cv = self.cv
+        if cv is not user_cv and not hasattr(user_cv, "split"):
+            # an iterable of splits was read once: scikit-learn must reuse it
+            # (a generator would be empty the second time)
+            self.cv = cv
         try:
             return super().fit(X, y, **params)
         finally:
-            del self._data_hash, self._n_splits
+            self.cv = user_cv
+            del self._fit_context
 
     def _check_search_inputs(self, X, y, split_params):
         """Validate what depends on the data; called by ``fit`` before any fit.
@@ -175,22 +225,15 @@ class _BaseHyperSearch(BaseSearchCV):
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         space = self._checked_space()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-
-        def make_strategy():
-            return self._make_strategy(space, _as_generator(seed))
-
-        run = _SearchRun(self, space, evaluate_candidates, make_strategy, callback_ctx)
-        # evaluate_candidates formats results through self._format_results,
-        # the one place where restored rows can join cv_results_.
-        self._active_run = run
+        run = _SearchRun(self, space, evaluate_candidates, int(seed), callback_ctx)
         try:
             run.prepare()
             run.loop()
         finally:
-            del self._active_run
-        self.n_batches_ = run.n_batches
+            run.close()
+        self.n_batches_ = run.n_calls
         self.stop_reason_ = run.stop_reason
-        self._set_search_attributes(run.strategy, run.results, run._score_key())
+        self._set_search_attributes(run.strategy, run.recorder.results, run.score_key)
 
     def _told_values(self, results, rows, score_key):
         """What the strategy is told about the rows ``rows`` of ``results``.
@@ -212,17 +255,20 @@ class _BaseHyperSearch(BaseSearchCV):
         """
 
     def __getstate__(self):
-        # sklearn sends the search to joblib workers (``caller=self``): the
-        # running loop holds the evaluate_candidates closure, which stays here.
+        # sklearn sends the search to joblib workers (``caller=self``): what
+        # the running fit keeps (the data, the loop) stays in this process.
         state = dict(super().__getstate__())  # a copy: it may be __dict__ itself
-        state.pop("_active_run", None)
+        state.pop("_fit_context", None)
         return state
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
-        run = getattr(self, "_active_run", None)
-        if run is not None:
-            run.on_format(candidate_params, n_splits, out, more_results)
-        return super()._format_results(candidate_params, n_splits, out, more_results)
+        # rows recorded by the driver (failed calls) get the metrics' shape
+        check_error_structure(self, out)
+        results = super()._format_results(candidate_params, n_splits, out, more_results)
+        for key in [k for k in results if k.startswith("mean_train_")]:
+            # scikit-optimize ranks training scores too; scikit-learn does not
+            results["rank_" + key[len("mean_") :]] = _rank(results[key])
+        return results
 
     def _checked_space(self):
         """The user's space as a Space, checked against the estimator."""
@@ -231,35 +277,88 @@ class _BaseHyperSearch(BaseSearchCV):
         return space
 
 
-class _SearchRun:
-    """State of one ``_run_search`` call (so the estimator keeps none)."""
+def _rank(means):
+    """Ranks as scikit-learn gives test scores: 1 is best, NaN ranks last."""
+    means = np.asarray(means, dtype=float)
+    if np.isnan(means).all():
+        return np.ones(len(means), dtype=np.int32)
+    means = np.where(np.isnan(means), np.nanmin(means) - 1, means)
+    return rankdata(-means, method="min").astype(np.int32)
 
-    def __init__(self, search, space, evaluate_candidates, make_strategy, callback_ctx):
+
+def _count(indices):
+    indices = np.asarray(indices)
+    return int(indices.sum()) if indices.dtype == bool else len(indices)
+
+
+class _FitContext:
+    """What one ``fit`` call knows about its data, for the loop to use.
+
+    It lives on the search only while ``fit`` runs and never travels to the
+    joblib workers (see ``__getstate__``).
+    """
+
+    def __init__(self, search, X, y, fit_params, split_params, n_splits):
+        self.X, self.y = X, y
+        self.fit_params = fit_params
+        self.split_params = split_params
+        self.n_splits = int(n_splits)
+        self.cv = search._checked_cv_orig
+        self._sizes = {}
+
+    def test_sizes(self, cv=None):
+        """Test-set size of each split of ``cv`` (None: the search's)."""
+        cv = self.cv if cv is None else cv
+        if id(cv) not in self._sizes:
+            self._sizes[id(cv)] = (
+                cv,
+                [_count(test) for _, test in cv.split(self.X, self.y, **self.split_params)],
+            )
+        return self._sizes[id(cv)][1]
+
+    def hashes(self):
+        """What a checkpoint's rows depend on besides the search's settings."""
+        splits = [
+            (np.asarray(train), np.asarray(test))
+            for train, test in self.cv.split(self.X, self.y, **self.split_params)
+        ]
+        return {
+            "data": stable_hash((self.X, self.y)),
+            "fit_params": stable_hash(self.fit_params),
+            "splits": stable_hash(splits),
+        }
+
+
+class _SearchRun:
+    """State of one ``_run_search`` call (so the estimator keeps none).
+
+    Every candidate the strategy proposes becomes exactly one row of
+    ``cv_results_``: evaluated once, in calls of bounded size; recorded by
+    the driver when scikit-learn refuses a call in which every fit failed;
+    or restored from a checkpoint, in which case the replayed strategy is
+    told the restored result instead of fitting it again.
+    """
+
+    def __init__(self, search, space, evaluate_candidates, seed, callback_ctx):
         self.search = search
         self.space = space
+        self.context = search._fit_context
+        self.n_splits = self.context.n_splits
         self.evaluate_candidates = evaluate_candidates
-        self.make_strategy = make_strategy
-        self.strategy = make_strategy()
+        self.recorder = Recorder(search, evaluate_candidates, self.n_splits)
+        self.seed = seed
         self.callback_ctx = callback_ctx
+        self.strategy = None
+        self.tag_names = []
         self.budget = search._max_candidates()
         self.n_done = 0
-        self.n_batches = 0
-        self.start = time.perf_counter()
-        self.results = None
-        # (params, tags, cv) of evaluate_candidates calls in which every fit
-        # failed: sklearn raised instead of recording them; they are retried
-        # with the next call on the same splits, so they reach cv_results_.
-        self.pending_failed = []
-        self.tag_names = sorted(getattr(self.strategy, "result_tags", ()))
-        self.writer = None
-        # rows restored from a checkpoint, waiting to join cv_results_
-        self.restored = None
-        self.restored_injected = False
-        self._last_call_params = []
-        # rows added to cv_results_ since the last checkpoint line
-        self.new_rows = ([], [], {})
-        if search.checkpoint is not None:
-            self.tag_names = sorted({*self.tag_names, "restored"})
+        self.n_calls = 0
+        self.checkpoint = None
+        # (key, budget) of restored rows not yet proposed again -> row
+        self.cache = {}
+        self.restored = {}  # row -> Candidate, for restored rows
+        self.rows_of = {}  # (key, budget) -> row, every row
+        self.fail_fast = FailFast(space)
         self.stopper = _Stopper(
             budget=self.budget,
             max_time=search.max_time,
@@ -269,6 +368,99 @@ class _SearchRun:
         )
         self.stop_reason = None
 
+    @property
+    def score_key(self):
+        return _score_key(self.search.refit, self.recorder.results)
+
+    def _key(self, candidate):
+        return (self.space.key(candidate.params), candidate.budget)
+
+    # -- warm starts and checkpoints ----------------------------------------
+    def prepare(self):
+        """Make the strategy; tell earlier results; restore a checkpoint."""
+        search = self.search
+        fixed_seed = isinstance(search.random_state, numbers.Integral)
+        if search.checkpoint is not None and not fixed_seed:
+            # random_state=None: resume the sequence the checkpoint started
+            recorded = read_header_seed(search.checkpoint)
+            if recorded is not None:
+                self.seed = recorded
+        self.strategy = search._make_strategy(self.space, _as_generator(self.seed))
+        self.tag_names = sorted(getattr(self.strategy, "result_tags", ()))
+        if search.checkpoint is not None:
+            self.tag_names = sorted({*self.tag_names, "restored"})
+        told = None
+        if search.initial_results is not None:
+            told = initial_observations(
+                search.initial_results, self.space, _score_key(search.refit, None)
+            )
+            if told[0]:
+                self.strategy.tell(*told)
+        if search.checkpoint is None:
+            return
+        header = fingerprint(
+            search, self.space, self.context.hashes(), self._settings(told)
+        )
+        self.checkpoint = Checkpoint(
+            search.checkpoint,
+            header,
+            seed=self.seed,
+            fixed_seed=fixed_seed,
+            space=self.space,
+            n_splits=self.n_splits,
+            test_sizes=self.context.test_sizes(),
+            score_names=_score_names(search.scoring),
+            return_train_score=search.return_train_score,
+        )
+        self._restore(self.checkpoint.calls)
+
+    def _settings(self, told):
+        """The search's parameters that change which candidates it proposes."""
+        search = self.search
+        skip = _LIFECYCLE | {search._space_attr, *search._budget_params}
+        settings = {
+            k: v for k, v in search.get_params(deep=False).items() if k not in skip
+        }
+        if isinstance(search.random_state, numbers.Integral):
+            settings["random_state"] = int(search.random_state)
+        # the metric maximized (refit=True and refit="score" are the same)
+        settings["maximizes"] = _score_key(search.refit, None)
+        if told is not None:
+            settings["initial_results"] = told
+        return settings
+
+    def _restore(self, calls):
+        """Rows of a checkpoint join cv_results_; their keys wait for replay."""
+        params, outs = [], []
+        more = {name: [] for name in self.tag_names}
+        start = self.recorder.n_rows
+        for candidates, call_outs in calls:
+            for cand, row_params in zip(candidates, self._row_params(candidates)):
+                row = start + len(params)
+                self.cache[self._key(cand)] = row
+                self.restored[row] = cand
+                params.append(row_params)
+                for name in self.tag_names:
+                    more[name].append(True if name == "restored" else cand.tags.get(name))
+            outs.extend(call_outs)
+        if params:
+            with _quiet_sklearn():
+                self.recorder.record(params, outs, more)
+        self.rows_of.update(self.cache)
+
+    def _row_params(self, candidates):
+        """The parameters each candidate's row holds (resources included)."""
+        out = [None] * len(candidates)
+        for indices, params, _ in self.search._evaluation_groups(candidates):
+            for i, p in zip(indices, params):
+                out[i] = p
+        return out
+
+    def close(self):
+        if self.checkpoint is not None:
+            self.checkpoint.close()
+
+    # -- the loop -------------------------------------------------------------
     def loop(self):
         search_ctx = None
         if self.callback_ctx is not None:
@@ -278,180 +470,108 @@ class _SearchRun:
         try:
             self.stop_reason = self._run_batches(search_ctx)
         except KeyboardInterrupt:
-            if self.results is None:
+            if self.recorder.results is None:
                 raise
             warnings.warn(
                 f"{type(self.search).__name__} interrupted after "
-                f"{self.n_done} candidates; keeping their results (interrupt "
-                "again to abort the refit).",
+                f"{self.recorder.n_rows} candidates; keeping their results "
+                "(interrupt again to abort the refit).",
                 UserWarning,
             )
             self.stop_reason = "interrupted"
         finally:
             if search_ctx is not None:
                 search_ctx.call_on_fit_task_end(estimator=self.search)
-        if self.results is None:
+        if self.recorder.results is None:
             raise ValueError(
                 f"{type(self.search).__name__} evaluated no candidate: the "
                 "strategy proposed none."
             )
+        self._check_some_fit_succeeded()
 
     def _run_batches(self, search_ctx):
         """Ask, evaluate and tell until a stopping rule fires; return it."""
-        reason = None
-        while reason is None:
+        idle = 0
+        while True:
             reason = self.stopper.reason(self.n_done)
             if reason is not None:
-                break
+                return reason
             remaining = None if self.budget is None else self.budget - self.n_done
             batch = self.strategy.ask(remaining)
             if not batch:
-                reason = "exhausted"
-                break
-            scores = self._evaluate(batch, search_ctx)
-            self.strategy.tell(batch, scores)
-            self.n_done += len(batch)
+                return "exhausted"
+            rows, complete, n_new, n_served = self._evaluate(batch, search_ctx)
+            if not complete:
+                return "max_time"
+            rows = np.asarray(rows, dtype=int)
+            results = self.recorder.results
+            values = self.search._told_values(results, rows, self.score_key)
+            self.strategy.tell(batch, values)
+            scores = np.asarray(results[self.score_key], dtype=float)[rows]
             self._update_stopper(batch, scores)
-            if self.writer is not None:
-                self.writer.write_batch(self.space, batch, scores, self.new_rows)
-            self.new_rows = ([], [], {})
+            self._forget_stale_cache(n_new)
             self._report()
-        self._flush_failed(search_ctx)
-        if self.results is None and self.restored is not None:
-            self._reevaluate_last_restored(search_ctx)
-        return reason
-
-    # -- warm starts and checkpoints ----------------------------------------
-    def prepare(self):
-        """Tell earlier results, and replay a checkpoint, before the loop."""
-        search = self.search
-        if search.initial_results is not None:
-            params, scores = initial_observations(
-                search.initial_results, self.space, _score_key(search.refit, None)
-            )
-            if params:
-                self.strategy.tell(params, scores)
-        if search.checkpoint is None:
-            return
-        header = fingerprint(search, self.space, search._data_hash, search._n_splits)
-        batches = read_checkpoint(search.checkpoint, header, self.space)
-        if batches:
-            self._replay(batches)
-        self.writer = CheckpointWriter(search.checkpoint, header)
-
-    def _replay(self, batches):
-        """Rebuild the strategy's state by asking and telling the batches.
-
-        With the same settings and seed the strategy proposes exactly the
-        recorded batches again, so a resumed search continues as the
-        uninterrupted one would have. Otherwise it starts afresh and is told
-        every recorded result (informed, but not identical).
-        """
-        for batch in batches:
-            remaining = None if self.budget is None else self.budget - self.n_done
-            asked = self.strategy.ask(remaining)
-            keys = [(self.space.key(c.params), c.budget) for c in asked]
-            recorded = [(self.space.key(c.params), c.budget) for c in batch["asked"]]
-            if keys != recorded:
-                warnings.warn(
-                    "The checkpoint's batches differ from what this search "
-                    "proposes now (different settings or random_state); its "
-                    "results are told to a fresh strategy instead of replayed.",
-                    UserWarning,
-                )
-                self.strategy = self.make_strategy()
-                self.n_done = 0
-                self.stopper.reset()
-                every = [c for b in batches for c in b["asked"]]
-                scores = [s for b in batches for s in b["scores"]]
-                self.strategy.tell(every, scores)
-                self._update_stopper(every, scores)
-                self.n_done = len(every)
-                break
-            self.strategy.tell(batch["asked"], batch["scores"])
-            self._update_stopper(batch["asked"], batch["scores"])
-            self.n_done += len(asked)
-        params, outs, more = [], [], {name: [] for name in self.tag_names}
-        for batch in batches:
-            p, o, m = batch["rows"]
-            params += p
-            outs += o
-            for name in self.tag_names:
-                values = m.get(name, [None] * len(p))
-                more[name] += [True] * len(p) if name == "restored" else values
-        self.restored = (params, outs, more)
-
-    def _update_stopper(self, candidates, scores):
-        keep = [self.search._counts_for_stopping(c) for c in candidates]
-        self.stopper.update([s for s, k in zip(scores, keep) if k])
-
-    def on_format(self, candidate_params, n_splits, out, more_results):
-        """Called as each evaluate_candidates call formats its results.
-
-        Inserts restored rows (once) at the front of sklearn's accumulated
-        lists, and keeps this call's new rows for the checkpoint.
-        """
-        n_new = len(self._last_call_params)
-        if self.writer is not None:
-            params, outs, more = self.new_rows
-            params += self._last_call_params
-            outs += out[len(out) - n_new * n_splits :]
-            for name in self.tag_names:
-                more.setdefault(name, []).extend(more_results[name][-n_new:])
-        if self.restored is not None and not self.restored_injected:
-            r_params, r_outs, r_more = self.restored
-            candidate_params[:0] = r_params
-            out[:0] = r_outs
-            for name in self.tag_names:
-                more_results[name][:0] = r_more[name]
-            self.restored_injected = True
-
-    def _reevaluate_last_restored(self, search_ctx):
-        """A resumed search with nothing left to do still needs one call.
-
-        scikit-learn builds cv_results_ only inside evaluate_candidates, so
-        the last restored batch is evaluated again to carry the others.
-        """
-        params, outs, more = self.restored
-        n_splits = self.search._n_splits
-        keep = len(params) - 1
-        last_params = params[keep:]
-        last_tags = [{name: more[name][keep] for name in self.tag_names}]
-        self.restored = (
-            params[:keep],
-            outs[: keep * n_splits],
-            {name: more[name][:keep] for name in self.tag_names},
-        )
-        self._call(last_params, last_tags, None, search_ctx, retry=False)
+            # a strategy that proposes only what it was told would never end
+            idle = 0 if n_new or n_served else idle + 1
+            if idle >= 3:
+                return "exhausted"
 
     def _evaluate(self, batch, search_ctx):
-        """Evaluate a batch; return its refit-metric mean test scores."""
-        scores = np.full(len(batch), np.nan)
-        for indices, params, cv in self.search._evaluation_groups(batch):
-            tags = [batch[i].tags for i in indices]
-            try:
-                out = self._call(params, tags, cv, search_ctx, retry=True)
-            except ValueError as exc:
-                if self.search.error_score == "raise" or _ALL_FAILED not in str(exc):
-                    raise
-                self.pending_failed.append((params, tags, cv))
-                self._warn_failed(len(params), exc)
-                continue
-            scores[indices] = out
-        return scores
+        """Rows of a batch's candidates: restored, known or newly evaluated.
 
-    def _call(self, params, tags, cv, search_ctx, retry):
-        """One ``evaluate_candidates`` call; returns the scores of ``params``."""
-        retried_params, retried_tags = [], []
-        retried, others = self._pending_on(cv) if retry else ([], None)
-        for p, t, _ in retried:
-            retried_params += p
-            retried_tags += t
-        all_params = retried_params + list(params)
+        Returns ``(rows, complete, n_new, n_served)``: ``complete`` is False
+        when ``max_time`` ran out between two calls of the batch; ``n_new``
+        candidates were evaluated and ``n_served`` restored.
+        """
+        rows = [None] * len(batch)
+        n_served = 0
+        pending, same = [], {}
+        for i, cand in enumerate(batch):
+            key = self._key(cand)
+            if key in self.cache:
+                rows[i] = self.cache.pop(key)
+                self.n_done += 1
+                n_served += 1
+            elif key in self.rows_of:
+                rows[i] = self.rows_of[key]  # proposed again: never refitted
+            elif key in same:
+                same[key].append(i)
+            else:
+                same[key] = [i]
+                pending.append(i)
+        failures = FailureLog()
+        complete = True
+        todo = [batch[i] for i in pending]
+        for indices, params, cv in self.search._evaluation_groups(todo):
+            for chunk in _chunks(len(indices), self.n_splits):
+                if self.n_done and self.stopper.out_of_time():
+                    complete = False
+                    break
+                idx = [indices[j] for j in chunk]
+                new = self._call(
+                    [todo[j] for j in idx],
+                    [params[j] for j in chunk],
+                    cv,
+                    search_ctx,
+                    failures,
+                )
+                for j, row in zip(idx, new):
+                    for i in same[self._key(todo[j])]:
+                        rows[i] = row
+                self.n_done += len(idx)
+            if not complete:
+                break
+        if failures.n_failed:
+            what = "a batch" if len(batch) > 1 else "a candidate"
+            warnings.warn(failures.message(what), FitFailedWarning)
+        return rows, complete, len(pending), n_served
+
+    def _call(self, candidates, params, cv, search_ctx, failures):
+        """One ``evaluate_candidates`` call; returns the rows it added."""
         more = {
             name: [
-                t.get(name, False if name == "restored" else None)
-                for t in retried_tags + list(tags)
+                c.tags.get(name, False if name == "restored" else None)
+                for c in candidates
             ]
             for name in self.tag_names
         }
@@ -460,67 +580,81 @@ class _SearchRun:
             kwargs["cv"] = cv
         batch_ctx = None
         if search_ctx is not None:
-            n_splits = self.search._n_splits
             batch_ctx = search_ctx.subcontext(
                 task_name="batch",
-                max_subtasks=len(all_params) * n_splits,
+                max_subtasks=len(params) * self.n_splits,
                 sequential_subtasks=False,
             ).call_on_fit_task_begin(estimator=self.search)
             kwargs["callback_ctx"] = batch_ctx
-        self._last_call_params = all_params
+        start = self.recorder.n_rows
         try:
-            self.results = self.evaluate_candidates(all_params, **kwargs)
+            with _quiet_sklearn():
+                try:
+                    self.evaluate_candidates(params, **kwargs)
+                except ValueError as exc:
+                    if self.search.error_score == "raise" or not is_all_failed(exc):
+                        raise
+                    # scikit-learn refuses to record a call whose every fit
+                    # failed: record it here, so it is never fitted again
+                    records = failed_records(
+                        self.search, len(params), self.context.test_sizes(cv), exc
+                    )
+                    self.recorder.record(params, records, more)
         finally:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
-            self.n_batches += 1
-        if retried:
-            self.pending_failed = others
-        if not params:
-            return []
-        n = len(self.results["params"])
-        return self.search._told_values(
-            self.results, np.arange(n - len(params), n), self._score_key()
-        )
+            self.n_calls += 1
+        rows = range(start, self.recorder.n_rows)
+        outs = self.recorder.outs_of(rows)
+        for cand, row in zip(candidates, rows):
+            self.rows_of[self._key(cand)] = row
+        if self.checkpoint is not None:
+            self.checkpoint.write_call(candidates, outs)
+        failures.add(outs, self.n_splits)
+        self.fail_fast.add(candidates, outs, self.n_splits)
+        self.fail_fast.check(type(self.search).__name__)
+        return list(rows)
 
-    def _flush_failed(self, search_ctx):
-        """Retry the failed-only batches that no later batch could carry."""
-        while self.pending_failed:
-            cv = self.pending_failed[0][2]
-            lost, others = self._pending_on(cv)
-            n_lost = sum(len(params) for params, _, _ in lost)
-            try:
-                self._call([], [], cv, search_ctx, retry=True)
-            except ValueError as exc:
-                if _ALL_FAILED not in str(exc) or self.results is None:
-                    raise
-                self.pending_failed = others
-                warnings.warn(
-                    f"{n_lost} candidate(s) of the search failed to fit on "
-                    "every split, and no later call on the same splits could "
-                    "carry them: scikit-learn cannot record a call in which "
-                    "every fit failed, so they are missing from cv_results_. "
-                    "Set error_score='raise' to see the error.",
-                    FitFailedWarning,
-                )
+    def _forget_stale_cache(self, n_new):
+        """Restored rows the replayed strategy did not propose again.
 
-    def _pending_on(self, cv):
-        """Failed groups to retry on the splits of ``cv``, and the others."""
-        same, others = [], []
-        for entry in self.pending_failed:
-            (same if _same_splits(entry[2], cv) else others).append(entry)
-        return same, others
-
-    def _warn_failed(self, n, exc):
-        first_line = str(exc).strip().splitlines()[0]
+        A replay proposes the checkpoint's candidates again in order, so once
+        a batch needed new fits, restored rows still waiting will not come:
+        the search proposes other candidates than the run that wrote the
+        checkpoint (a different machine's floating point, a changed budget
+        parameter). They stay in ``cv_results_``, count towards the budget,
+        are told to the strategy, and are never evaluated again.
+        """
+        if not (n_new and self.cache):
+            return
+        rows = sorted(self.cache.values())
+        self.cache.clear()
         warnings.warn(
-            f"Every fit of {n} candidate(s) failed ({first_line}); the search "
-            "goes on and scores them as failures.",
-            FitFailedWarning,
+            f"checkpoint {self.checkpoint.path!r}: the resumed search did not "
+            f"propose {len(rows)} of the restored candidates again (its "
+            "proposals differ from the run that wrote the file); they stay in "
+            "cv_results_, are told to the strategy and are not refitted.",
+            UserWarning,
         )
+        results = self.recorder.results
+        values = self.search._told_values(results, np.asarray(rows), self.score_key)
+        self.strategy.tell([self.restored[r] for r in rows], values)
+        self.n_done += len(rows)
 
-    def _score_key(self):
-        return _score_key(self.search.refit, self.results)
+    def _check_some_fit_succeeded(self):
+        outs = self.recorder.outs
+        if outs and all(o.get("fit_error") is not None for o in outs):
+            log = FailureLog()
+            log.add(outs, self.n_splits)
+            raise ValueError(
+                f"All the {len(outs)} fits failed: no candidate of "
+                f"{type(self.search).__name__} could be fitted. "
+                f"{log.message('the search')}"
+            )
+
+    def _update_stopper(self, candidates, scores):
+        keep = [self.search._counts_for_stopping(c) for c in candidates]
+        self.stopper.update([s for s, k in zip(scores, keep) if k])
 
     def _report(self):
         verbose = self.search.verbose
@@ -530,17 +664,40 @@ class _SearchRun:
         best_txt = f"{best[1]:.5g}" if best is not None else "nan"
         budget = "" if self.budget is None else f"/{self.budget}"
         print(
-            f"[{type(self.search).__name__}] batch {self.n_batches}: "
+            f"[{type(self.search).__name__}] batch {self.n_calls}: "
             f"{self.n_done}{budget} candidates, best score {best_txt}, "
-            f"{time.perf_counter() - self.start:.1f}s"
+            f"{time.perf_counter() - self.stopper.start:.1f}s"
         )
 
 
-def _same_splits(cv_a, cv_b):
-    """Whether two group splitters (None: the search's own) split alike."""
-    if cv_a is None or cv_b is None:
-        return cv_a is cv_b
-    return cv_a is cv_b or cv_a == cv_b
+def _chunks(n, n_splits):
+    """Ranges of about ``_CALL_FITS // n_splits`` candidates covering ``n``."""
+    per_call = max(1, _CALL_FITS // max(n_splits, 1))
+    n_calls = max(1, math.ceil(n / per_call))
+    size = math.ceil(n / n_calls) if n else 0
+    return [range(i, min(i + size, n)) for i in range(0, n, size)] if n else []
+
+
+def _score_names(scoring):
+    """Metric names of dict test scores; None for one (or an unknown) metric."""
+    if isinstance(scoring, dict):
+        return sorted(scoring)
+    if isinstance(scoring, (list, tuple, set, frozenset)):
+        return sorted(scoring)
+    return None
+
+
+class _quiet_sklearn(warnings.catch_warnings):
+    """Silence scikit-learn's per-call failure warnings (the driver reports
+    them once per batch, with the estimator's errors)."""
+
+    def __enter__(self):
+        out = super().__enter__()
+        warnings.filterwarnings("ignore", category=FitFailedWarning)
+        warnings.filterwarnings(
+            "ignore", message="One or more of the .* scores are non-finite"
+        )
+        return out
 
 
 def _score_key(refit, results):
@@ -573,9 +730,6 @@ class _Stopper:
         self.min_improvement = min_improvement
         self.target_score = target_score
         self.start = time.perf_counter()
-        self.reset()
-
-    def reset(self):
         self.best = -np.inf
         self.n_seen = 0
         self.last_improvement = 0
@@ -601,8 +755,11 @@ class _Stopper:
             self.n_seen - self.last_improvement >= self.patience
         ):
             return "patience"
-        if self.max_time is not None and (
-            time.perf_counter() - self.start >= self.max_time
-        ):
+        if self.out_of_time():
             return "max_time"
         return None
+
+    def out_of_time(self):
+        return self.max_time is not None and (
+            time.perf_counter() - self.start >= self.max_time
+        )

@@ -44,16 +44,20 @@ random_state : int, RandomState instance or None, default=None
 
 error_score : 'raise' or numeric, default=np.nan
     Score given to a fit that fails. With 'raise' the error is raised.
-    Otherwise the search records the failure and goes on, even when every
-    fit of a batch fails.
+    Otherwise the search records the failure (each candidate is fitted
+    once) and goes on, even when every fit of a batch fails; one
+    ``FitFailedWarning`` per batch quotes the estimator's errors. A search
+    whose first candidates all fail with the same error, whatever their
+    parameters, raises it early.
 
 return_train_score : bool, default=False
     Include training scores in ``cv_results_``."""
 
 _LIFECYCLE_PARAMETERS = """\
 max_time : float, default=None
-    Wall-clock budget in seconds. No new batch starts once it is spent;
-    the running batch finishes, so the limit is soft.
+    Wall-clock budget in seconds. No new ``evaluate_candidates`` call starts
+    once it is spent (a large batch is cut short between its calls of about
+    64 fits); the running call finishes, so the limit is soft.
 
 patience : int, default=None
     Stop when the best score has not improved by more than
@@ -66,9 +70,11 @@ target_score : float, default=None
     Stop as soon as a candidate reaches this score.
 
 checkpoint : str or path-like, default=None
-    JSON Lines file to which every evaluated batch is appended. Fitting
-    again with the same file, estimator, space and data resumes the
-    search without refitting what it holds.
+    JSON Lines file to which every ``evaluate_candidates`` call is appended
+    (flushed to disk, with a checksum per line). Fitting again with the same
+    file, estimator, space, data and settings resumes the search without
+    refitting what it holds; a file written for anything else is refused.
+    The search locks the file while it runs.
 
 initial_results : dict, str or path-like, default=None
     Earlier results (a ``cv_results_`` dict or a checkpoint file) told to

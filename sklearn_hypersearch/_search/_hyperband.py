@@ -391,18 +391,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
                 )
             yield indices, [dict(candidates[i].params) for i in indices], cv
 
-    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
-        last = {}
-
-        def recording(candidate_params, cv=None, more_results=None, **kwargs):
-            # kwargs: callback_ctx, which scikit-learn < 1.9 does not take
-            last["results"] = evaluate_candidates(
-                candidate_params, cv, more_results=more_results, **kwargs
-            )
-            return last["results"]
-
-        super()._run_search(recording, callback_ctx=callback_ctx)
-        self._set_schedule_attributes(last.get("results"))
+    def _set_search_attributes(self, strategy, results, score_key):
+        self._set_schedule_attributes(results)
 
     def _set_schedule_attributes(self, results):
         counts = defaultdict(lambda: defaultdict(int))
