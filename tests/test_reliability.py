@@ -490,3 +490,33 @@ def test_a_generator_of_splits_is_read_once():
     splits = ((train, test) for train, test in KFold(3).split(X))
     search = RandomSearch(QuadraticClassifier(), SPACE, n_iter=4, cv=splits).fit(X, y)
     assert search.n_splits_ == 3 and len(search.cv_results_["params"]) == 4
+
+
+# -- 6. bounded overhead ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "candidate_params",
+    [
+        [{"a": 1, "b": "x"}, {"a": 2.5}, {"b": "y", "c": (1, 2)}, {"c": (1,)}],
+        [{"h": (10,)}, {"h": (10, 5)}],
+        [{"h": (10, 2)}, {"h": (10, 5)}],
+        [{"x": True}, {"x": False}, {"x": None}],
+        [{"clf": DecisionTreeClassifier(), "a": 1}, {"clf": LogisticRegression()}],
+    ],
+)
+def test_param_columns_are_scikit_learns(candidate_params):
+    # the driver builds the param_* columns itself (scikit-learn's cost
+    # O(rows) masked assignments at every call): they must be the same
+    from sklearn.model_selection._search import _yield_masked_array_for_each_param
+
+    from sklearn_hypersearch._search._base import _param_columns
+
+    ref = dict(_yield_masked_array_for_each_param(candidate_params))
+    ours = _param_columns(candidate_params)
+    assert ref.keys() == ours.keys()
+    for key in ref:
+        assert ref[key].dtype == ours[key].dtype
+        np.testing.assert_array_equal(ref[key].mask, ours[key].mask)
+        kept = ~ref[key].mask
+        assert [repr(v) for v in ref[key].data[kept]] == [
+            repr(v) for v in ours[key].data[kept]
+        ]

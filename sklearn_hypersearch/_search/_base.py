@@ -264,7 +264,15 @@ class _BaseHyperSearch(BaseSearchCV):
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
         # rows recorded by the driver (failed calls) get the metrics' shape
         check_error_structure(self, out)
-        results = super()._format_results(candidate_params, n_splits, out, more_results)
+        # scikit-learn formats every row again at every call; its param_*
+        # columns cost O(rows) masked-array assignments, which made the
+        # overhead per candidate grow with the number of candidates. The
+        # same columns are built here from plain arrays.
+        results = super()._format_results(
+            [{}] * len(candidate_params), n_splits, out, more_results
+        )
+        results.update(_param_columns(candidate_params))
+        results["params"] = candidate_params
         for key in [k for k in results if k.startswith("mean_train_")]:
             # scikit-optimize ranks training scores too; scikit-learn does not
             results["rank_" + key[len("mean_") :]] = _rank(results[key])
@@ -275,6 +283,31 @@ class _BaseHyperSearch(BaseSearchCV):
         space = Space.from_user(getattr(self, self._space_attr))
         check_space_for_estimator(space, self.estimator, self._space_attr)
         return space
+
+
+def _param_columns(candidate_params):
+    """The ``param_*`` masked arrays of ``cv_results_``, as scikit-learn
+    builds them (same dtype rule, masked where a row lacks the parameter)."""
+    n = len(candidate_params)
+    columns = {}
+    for i, params in enumerate(candidate_params):
+        for name, value in params.items():
+            columns.setdefault(f"param_{name}", {})[i] = value
+    out = {}
+    for key, column in columns.items():
+        try:
+            arr = np.array(list(column.values()))
+        except ValueError:  # sequences of different lengths
+            dtype = np.dtype(object)
+        else:
+            dtype = arr.dtype if arr.dtype.kind != "U" and arr.ndim == 1 else object
+        data = np.empty(n, dtype=dtype)
+        mask = np.ones(n, dtype=bool)
+        for i, value in column.items():
+            data[i] = value
+            mask[i] = False
+        out[key] = np.ma.MaskedArray(data, mask=mask)
+    return out
 
 
 def _rank(means):
