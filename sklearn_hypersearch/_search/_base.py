@@ -3,6 +3,8 @@
 # Authors: The sklearn-hypersearch developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+import copy
+import dataclasses
 import math
 import numbers
 import os
@@ -235,6 +237,16 @@ class _BaseHyperSearch(BaseSearchCV):
         self.stop_reason_ = run.stop_reason
         self._set_search_attributes(run.strategy, run.recorder.results, run.score_key)
 
+    def _continuation(self):
+        """How this search continues fitted models, or None (fresh fits).
+
+        A search whose strategy's candidates ``continue`` earlier ones returns
+        a :class:`~sklearn_hypersearch._search._continuation.Continuation`;
+        its candidates are then trained by the driver's own tasks, which keep
+        the fitted fold models the strategy asks for.
+        """
+        return None
+
     def _told_values(self, results, rows, score_key):
         """What the strategy is told about the rows ``rows`` of ``results``.
 
@@ -338,6 +350,11 @@ class _FitContext:
         self.n_splits = int(n_splits)
         self.cv = search._checked_cv_orig
         self._sizes = {}
+        # every class of y, for partial_fit of classifiers on a fold
+        self.classes = (
+            np.unique(np.asarray(y)) if y is not None and is_classifier(search.estimator)
+            else None
+        )
 
     def test_sizes(self, cv=None):
         """Test-set size of each split of ``cv`` (None: the search's)."""
@@ -392,6 +409,9 @@ class _SearchRun:
         self.restored = {}  # row -> Candidate, for restored rows
         self.rows_of = {}  # (key, budget) -> row, every row
         self.fail_fast = FailFast(space)
+        # continuation of fitted models: how, and what is kept
+        self.continuation = search._continuation()
+        self.states = {}  # key -> fitted model of each split
         self.stopper = _Stopper(
             budget=self.budget,
             max_time=search.max_time,
@@ -406,7 +426,13 @@ class _SearchRun:
         return _score_key(self.search.refit, self.recorder.results)
 
     def _key(self, candidate):
-        return (self.space.key(candidate.params), candidate.budget)
+        """A candidate's identity: its point, budget and what it continues."""
+        parent = candidate.continues
+        return (
+            self.space.key(candidate.params),
+            candidate.budget,
+            None if parent is None else self._key(parent),
+        )
 
     # -- warm starts and checkpoints ----------------------------------------
     def prepare(self):
@@ -467,7 +493,11 @@ class _SearchRun:
         params, outs = [], []
         more = {name: [] for name in self.tag_names}
         start = self.recorder.n_rows
-        for candidates, call_outs in calls:
+        for candidates, call_outs, parents in calls:
+            candidates = [
+                c if p is None else dataclasses.replace(c, continues=self.restored[p])
+                for c, p in zip(candidates, parents)
+            ]
             for cand, row_params in zip(candidates, self._row_params(candidates)):
                 row = start + len(params)
                 self.cache[self._key(cand)] = row
@@ -540,6 +570,7 @@ class _SearchRun:
             results = self.recorder.results
             values = self.search._told_values(results, rows, self.score_key)
             self.strategy.tell(batch, values)
+            self._drop_states()
             scores = np.asarray(results[self.score_key], dtype=float)[rows]
             self._update_stopper(batch, scores)
             self._forget_stale_cache(n_new)
@@ -581,7 +612,8 @@ class _SearchRun:
                     complete = False
                     break
                 idx = [indices[j] for j in chunk]
-                new = self._call(
+                call = self._call if self.continuation is None else self._call_own
+                new = call(
                     [todo[j] for j in idx],
                     [params[j] for j in chunk],
                     cv,
@@ -637,16 +669,101 @@ class _SearchRun:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
             self.n_calls += 1
-        rows = range(start, self.recorder.n_rows)
+        return self._after_call(candidates, range(start, self.recorder.n_rows), failures)
+
+    def _after_call(self, candidates, rows, failures):
+        """Bookkeeping of a call's new rows: keys, checkpoint, failures."""
         outs = self.recorder.outs_of(rows)
         for cand, row in zip(candidates, rows):
             self.rows_of[self._key(cand)] = row
         if self.checkpoint is not None:
-            self.checkpoint.write_call(candidates, outs)
+            parents = [
+                None if c.continues is None else self.rows_of[self._key(c.continues)]
+                for c in candidates
+            ]
+            self.checkpoint.write_call(candidates, outs, parents)
         failures.add(outs, self.n_splits)
         self.fail_fast.add(candidates, outs, self.n_splits)
         self.fail_fast.check(type(self.search).__name__)
         return list(rows)
+
+    def _call_own(self, candidates, params, cv, search_ctx, failures):
+        """Evaluate candidates with the driver's own tasks; returns their rows.
+
+        Used when the search continues fitted models: a candidate that
+        ``continues`` another starts each split from that candidate's fitted
+        model of the same split (copied), and the models of candidates that
+        ``keep_state`` are kept. Rows are recorded as scikit-learn's
+        ``evaluate_candidates`` would record them.
+        """
+        from joblib import Parallel, delayed
+
+        from sklearn_hypersearch._search._continuation import fit_and_score
+
+        search, ctx, spec = self.search, self.context, self.continuation
+        cv = ctx.cv if cv is None else cv
+        splits = list(cv.split(ctx.X, ctx.y, **ctx.split_params))
+        routed = search._get_routed_params_for_fit(ctx.fit_params)
+        scorers, _ = search._get_scorers()
+        resource = getattr(search, "resource", None)
+        tasks = []
+        for cand, row_params in zip(candidates, params):
+            parent = cand.continues
+            states = None if parent is None else self.states.get(self._key(parent))
+            # the resource is the training the task does, not a parameter
+            cand_params = {k: v for k, v in row_params.items() if k != resource}
+            for k, (train, test) in enumerate(splits):
+                # a copy: a state may be continued by several candidates
+                model = None if states is None else copy.deepcopy(states[k])
+                units = cand.budget
+                if model is not None and spec.method == "partial_fit":
+                    units = cand.budget - parent.budget
+                tasks.append((model, cand_params, units, train, test))
+        out = Parallel(n_jobs=search.n_jobs, pre_dispatch=search.pre_dispatch)(
+            delayed(fit_and_score)(
+                model,
+                search.estimator,
+                cand_params,
+                units,
+                ctx.X,
+                ctx.y,
+                train=train,
+                test=test,
+                scorer=scorers,
+                fit_params=routed.estimator.fit,
+                score_params=routed.scorer.score,
+                spec=spec,
+                classes=ctx.classes,
+                return_train_score=search.return_train_score,
+                error_score=search.error_score,
+            )
+            for model, cand_params, units, train, test in tasks
+        )
+        more = {
+            name: [
+                c.tags.get(name, False if name == "restored" else None)
+                for c in candidates
+            ]
+            for name in self.tag_names
+        }
+        start = self.recorder.n_rows
+        with _quiet_sklearn():
+            self.recorder.record(list(params), [r for r, _ in out], more)
+        self.n_calls += 1
+        n = self.n_splits
+        for i, cand in enumerate(candidates):
+            models = [m for _, m in out[i * n : (i + 1) * n]]
+            if cand.keep_state and all(m is not None for m in models):
+                self.states[self._key(cand)] = models
+        return self._after_call(candidates, range(start, self.recorder.n_rows), failures)
+
+    def _drop_states(self):
+        """Keep only the fitted models the strategy may still continue."""
+        if not self.states:
+            return
+        keep = {self._key(c) for c in self.strategy.continuable()}
+        for key in [k for k in self.states if k not in keep]:
+            del self.states[key]
 
     def _forget_stale_cache(self, n_new):
         """Restored rows the replayed strategy did not propose again.

@@ -315,7 +315,7 @@ class Checkpoint:
         self.score_names = score_names
         self.return_train_score = return_train_score
         self.seed = seed
-        self.calls = []  # (candidates, outs) restored
+        self.calls = []  # (candidates, outs, parent rows) restored
         try:
             self._load(header, fixed_seed)
         except BaseException:
@@ -348,10 +348,12 @@ class Checkpoint:
             self._fail(lineno, "it was written with another random_state")
         self.seed = seed
         seen = {}
+        n_rows = 0
         for lineno, record in records[1:]:
-            cands, outs = self._check_call(lineno, record)
-            for cand in cands:
-                key = (self.space.key(cand.params), cand.budget)
+            cands, outs, parents = self._check_call(lineno, record, n_rows)
+            n_rows += len(cands)
+            for cand, parent in zip(cands, parents):
+                key = (self.space.key(cand.params), cand.budget, parent)
                 if key in seen:
                     self._fail(
                         lineno,
@@ -360,7 +362,7 @@ class Checkpoint:
                         "never holds a candidate twice",
                     )
                 seen[key] = lineno
-            self.calls.append((cands, outs))
+            self.calls.append((cands, outs, parents))
 
     def _fail(self, lineno, what):
         raise ValueError(
@@ -390,8 +392,12 @@ class Checkpoint:
                     "changes the candidates the search proposes",
                 )
 
-    def _check_call(self, lineno, record):
-        """Decode and check one call record: (candidates, outs)."""
+    def _check_call(self, lineno, record, n_rows):
+        """Decode and check one call record: (candidates, outs, parent rows).
+
+        ``n_rows`` rows come before this call's; a candidate that continues
+        another names that candidate's row, which must be one of them.
+        """
         if record.get("type") != "call":
             self._fail(lineno, f"unknown record type {record.get('type')!r}")
         cands, outs = record.get("candidates"), record.get("outs")
@@ -401,9 +407,17 @@ class Checkpoint:
             self._fail(
                 lineno, "it does not have one list of split records per candidate"
             )
-        decoded, flat = [], []
+        decoded, flat, parents = [], [], []
         for j, (cand, splits) in enumerate(zip(cands, outs)):
             decoded.append(self._check_candidate(lineno, j, cand))
+            parent = cand.get("continues")
+            if parent is not None and not (
+                isinstance(parent, int)
+                and not isinstance(parent, bool)
+                and 0 <= parent < n_rows
+            ):
+                self._fail(lineno, f"candidate {j} continues an invalid row {parent!r}")
+            parents.append(parent)
             if not isinstance(splits, list) or len(splits) != self.n_splits:
                 self._fail(
                     lineno,
@@ -412,7 +426,7 @@ class Checkpoint:
                 )
             for k, out in enumerate(splits):
                 flat.append(self._check_out(lineno, j, k, out))
-        return decoded, flat
+        return decoded, flat, parents
 
     def _check_candidate(self, lineno, j, cand):
         where = f"candidate {j}"
@@ -507,9 +521,14 @@ class Checkpoint:
             self._fail(lineno, f"{where}: {key} is not a number")
         return _nan_if_none(scores)
 
-    def write_call(self, candidates, outs):
-        """Record one ``evaluate_candidates`` call (``outs``: split records)."""
+    def write_call(self, candidates, outs, parents=None):
+        """Record one ``evaluate_candidates`` call (``outs``: split records).
+
+        ``parents`` gives, per candidate, the row of the candidate it
+        continues (None for a fit from scratch).
+        """
         n = self.n_splits
+        parents = parents or [None] * len(candidates)
         self.file.append(
             {
                 "type": "call",
@@ -522,8 +541,9 @@ class Checkpoint:
                         ),
                         "budget": c.budget,
                         "tags": _jsonable(dict(c.tags)),
+                        **({} if p is None else {"continues": int(p)}),
                     }
-                    for c in candidates
+                    for c, p in zip(candidates, parents)
                 ],
                 "outs": [
                     [

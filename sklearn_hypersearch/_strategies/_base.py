@@ -33,11 +33,22 @@ class Candidate:
     tags : mapping, default={}
         Provenance (round, bracket, rung, generation, stage, ...); the search
         classes add each tag as a ``cv_results_`` column.
+    continues : Candidate or None, default=None
+        An earlier candidate whose fitted models this one trains further
+        (from its budget to this one's), instead of a fit from scratch:
+        multi-fidelity rungs and population-based training. Searches that
+        cannot continue a model fit from scratch.
+    keep_state : bool, default=False
+        Ask the search to keep this candidate's fitted models after its
+        evaluation, for a later candidate to continue. The search drops them
+        once :meth:`BaseStrategy.continuable` no longer names the candidate.
     """
 
     params: dict
     budget: int | None = None
     tags: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    continues: "Candidate | None" = None
+    keep_state: bool = False
 
     def __post_init__(self):
         if not isinstance(self.tags, MappingProxyType):
@@ -156,6 +167,16 @@ class BaseStrategy(ABC):
     def is_seen(self, candidate):
         """Whether this candidate (with its budget) was already told."""
         return self._key(candidate) in self._seen
+
+    def continuable(self):
+        """Candidates whose fitted models a later candidate may continue.
+
+        Called by the search after each :meth:`tell`; the models of every
+        other candidate that asked to ``keep_state`` are dropped, so memory
+        holds only what can still be used. The default, for strategies that
+        never continue a candidate, is none.
+        """
+        return ()
 
     @property
     def best(self):
