@@ -200,6 +200,20 @@ def test_batch_is_diverse_and_pending_points_are_avoided():
     assert s.space.key(again[0].params) != s.space.key(first[0].params)
 
 
+@pytest.mark.parametrize("surrogate", ["gp", "tpe"])
+def test_a_batch_that_ends_the_initial_design_is_full(surrogate):
+    s = BayesStrategy(
+        BRANIN_SPACE,
+        random_state=0,
+        n_initial_points=3,
+        n_points=2,
+        surrogate=surrogate,
+    )
+    run(s, neg_branin, 2, batch=2)
+    batch = s.ask()
+    assert [c.tags["proposed_by"] for c in batch] == ["initial", surrogate]
+
+
 def test_same_seed_same_candidates_and_state_follows_history():
     def trace(seed):
         s = run(

@@ -217,9 +217,9 @@ class BayesStrategy(BaseStrategy):
                 while len(picks) < n:
                     self._register(self._random_pick(), picks)
             elif self._use_tpe():
-                self._propose_tpe(n - len(picks), picks)
+                self._propose_tpe(n, picks)
             else:
-                self._propose_model(n - len(picks), picks)
+                self._propose_model(n, picks)
         out = []
         for b, unit, by in picks:
             params = self.space.subspaces[b].from_unit(unit[None, :])[0]
@@ -316,6 +316,7 @@ class BayesStrategy(BaseStrategy):
 
     # -- surrogate-based proposals ----------------------------------------
     def _propose_model(self, n, picks):
+        """Add model-based picks to ``picks`` until it holds ``n``."""
         data, _ = self._standardized()
         best = max(ys.max() for _, ys in data if len(ys))
         models = {}
@@ -541,6 +542,7 @@ class BayesStrategy(BaseStrategy):
         return all(s == "tpe" for s in self.surrogates_)
 
     def _propose_tpe(self, n, picks):
+        """Add TPE picks to ``picks`` until it holds ``n``."""
         data, worst = self._standardized()
         liars = [(b, u) for b, u in self._pending.values()]
         while len(picks) < n:
