@@ -314,7 +314,7 @@ def test_auto_surrogate_depends_on_the_space():
     [
         (dict(n_initial_points=0), "n_initial_points"),
         (dict(n_points=1.5), "n_points"),
-        (dict(surrogate="rf"), "surrogate"),
+        (dict(surrogate="forest"), "surrogate"),
         (dict(acquisition="ucb"), "acquisition"),
         (dict(xi=-1), "xi"),
         (dict(initial_design="grid"), "initial_design"),
@@ -460,7 +460,7 @@ def test_pipeline_with_conditional_space_and_nested_cv():
     [
         ("n_iter", 0, "n_iter"),
         ("n_points", "many", "n_points"),
-        ("surrogate", "rf", "surrogate"),
+        ("surrogate", "forest", "surrogate"),
         ("acquisition", "ucb", "acquisition"),
         ("xi", -0.1, "xi"),
         ("search_spaces", "x", "search_spaces"),
