@@ -474,9 +474,12 @@ def test_search_validates_parameters_before_fitting(param, value, match):
         search.fit(X, Y)
 
 
-def test_search_rejects_unknown_parameter_names():
-    with pytest.raises(ValueError, match="search_spaces"):
-        BayesSearchCV(ScoreClassifier(), {"nope": Real(0.0, 1.0)}, cv=2).fit(X, Y)
+@pytest.mark.parametrize("keyword", ["param_distributions", "search_spaces"])
+def test_search_rejects_unknown_parameter_names(keyword):
+    # the message names the keyword the space was given as
+    space = {keyword: {"nope": Real(0.0, 1.0)}}
+    with pytest.raises(ValueError, match=f"'nope' in {keyword} "):
+        BayesSearchCV(ScoreClassifier(), cv=2, **space).fit(X, Y)
 
 
 def _expected_failed(search):
