@@ -451,7 +451,8 @@ def optimizer_results(space, params, scores, groups=None):
         - ``x`` and ``fun``: the best point and its value (None and
           ``+inf`` for a subspace without candidates);
         - ``space``: a :class:`ResultSpace`; ``models``: :class:`NoModels`;
-          ``specs``: ``{"args": {}, "function": "BayesSearchCV"}``;
+          ``specs``: ``{"args": {"dimension_names": [...]}, "function":
+          "BayesSearchCV"}``;
           ``random_state``: None.
 
     Notes
@@ -497,6 +498,11 @@ def _result(sub, params, scores, idx):
         x_iters=x_iters,
         space=ResultSpace(sub.names, categorical),
         models=NoModels(),
-        specs={"args": {}, "function": "BayesSearchCV"},
+        # scikit-optimize keeps its Optimizer's arguments here; the args
+        # must not be empty (SciPy's repr of a result fails on empty dicts)
+        specs={
+            "args": {"dimension_names": list(sub.names)},
+            "function": "BayesSearchCV",
+        },
         random_state=None,
     )
