@@ -374,6 +374,21 @@ def test_regressor_surrogate_finds_the_optimum_of_a_quadratic(regressor):
     assert abs(strategy.best[0].params["x"] - 0.7) < 0.05
 
 
+def test_regressor_as_surrogate_parameter_of_the_search():
+    forest = RandomForestRegressor(n_estimators=5)
+    search = BayesSearchCV(
+        QuadraticClassifier(),
+        {"x": Real(-1.0, 1.0)},
+        n_iter=6,
+        n_initial_points=3,
+        surrogate=forest,
+        **KW,
+    ).fit(X, Y)
+    assert search.cv_results_["proposed_by"][3:].tolist() == ["regressor"] * 3
+    assert search.get_params()["surrogate__n_estimators"] == 5
+    assert _params(clone(search).fit(X, Y)) == _params(search)
+
+
 def test_regressor_surrogate_uses_return_std_or_forest_spread():
     rng = np.random.default_rng(0)
     Z = rng.uniform(size=(30, 2))
