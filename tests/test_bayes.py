@@ -200,6 +200,20 @@ def test_batch_is_diverse_and_pending_points_are_avoided():
     assert s.space.key(again[0].params) != s.space.key(first[0].params)
 
 
+@pytest.mark.parametrize("surrogate", ["gp", "tpe"])
+def test_a_batch_that_ends_the_initial_design_is_full(surrogate):
+    s = BayesStrategy(
+        BRANIN_SPACE,
+        random_state=0,
+        n_initial_points=3,
+        n_points=2,
+        surrogate=surrogate,
+    )
+    run(s, neg_branin, 2, batch=2)
+    batch = s.ask()
+    assert [c.tags["proposed_by"] for c in batch] == ["initial", surrogate]
+
+
 def test_same_seed_same_candidates_and_state_follows_history():
     def trace(seed):
         s = run(
@@ -300,7 +314,7 @@ def test_auto_surrogate_depends_on_the_space():
     [
         (dict(n_initial_points=0), "n_initial_points"),
         (dict(n_points=1.5), "n_points"),
-        (dict(surrogate="rf"), "surrogate"),
+        (dict(surrogate="forest"), "surrogate"),
         (dict(acquisition="ucb"), "acquisition"),
         (dict(xi=-1), "xi"),
         (dict(initial_design="grid"), "initial_design"),
@@ -446,7 +460,7 @@ def test_pipeline_with_conditional_space_and_nested_cv():
     [
         ("n_iter", 0, "n_iter"),
         ("n_points", "many", "n_points"),
-        ("surrogate", "rf", "surrogate"),
+        ("surrogate", "forest", "surrogate"),
         ("acquisition", "ucb", "acquisition"),
         ("xi", -0.1, "xi"),
         ("search_spaces", "x", "search_spaces"),
@@ -460,9 +474,12 @@ def test_search_validates_parameters_before_fitting(param, value, match):
         search.fit(X, Y)
 
 
-def test_search_rejects_unknown_parameter_names():
-    with pytest.raises(ValueError, match="search_spaces"):
-        BayesSearchCV(ScoreClassifier(), {"nope": Real(0.0, 1.0)}, cv=2).fit(X, Y)
+@pytest.mark.parametrize("keyword", ["param_distributions", "search_spaces"])
+def test_search_rejects_unknown_parameter_names(keyword):
+    # the message names the keyword the space was given as
+    space = {keyword: {"nope": Real(0.0, 1.0)}}
+    with pytest.raises(ValueError, match=f"'nope' in {keyword} "):
+        BayesSearchCV(ScoreClassifier(), cv=2, **space).fit(X, Y)
 
 
 def _expected_failed(search):

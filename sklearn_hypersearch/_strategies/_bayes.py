@@ -15,12 +15,19 @@ from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
 from sklearn_hypersearch._strategies._surrogates import (
     GaussianProcess,
     Parzen,
+    RegressorSurrogate,
     TreeEnsemble,
     _Encoder,
+    named_regressor,
 )
 
-SURROGATES = ("auto", "gp", "trees", "tpe")
+SURROGATES = ("auto", "gp", "trees", "tpe", "rf", "gbrt")
 ACQUISITION_NAMES = ("ei", "pi", "lcb", "portfolio")
+# scikit-optimize's spellings (its ``base_estimator`` and ``acq_func``
+# values) and the names they stand for here
+SKOPT_SURROGATES = {"GP": "gp", "ET": "trees", "RF": "rf", "GBRT": "gbrt"}
+SKOPT_ACQUISITIONS = {"EI": "ei", "PI": "pi", "LCB": "lcb", "gp_hedge": "portfolio"}
+ACQ_OPTIMIZERS = ("auto", "sampling", "lbfgs")
 _PORTFOLIO = ("ei", "pi", "lcb")
 # "auto" uses the Gaussian process up to this many features per subspace
 # (one-hot columns included) and the tree ensemble beyond.
@@ -58,18 +65,35 @@ class BayesStrategy(BaseStrategy):
         is added to the model with its predicted score (for TPE: with the
         worst score) before choosing the next. Candidates asked and not yet
         told are treated the same way.
-    surrogate : {"auto", "gp", "trees", "tpe"}, default="auto"
+    surrogate : {"auto", "gp", "trees", "tpe", "rf", "gbrt"} or regressor, \
+            default="auto"
         ``"gp"``: Gaussian process with a Matern-5/2 kernel, one length
-        scale per feature and a noise term. ``"trees"``: extremely
+        scale per feature and a noise term. ``"trees"``: 32 extremely
         randomized trees, the spread of the trees as uncertainty. ``"tpe"``:
-        tree-structured Parzen estimator. ``"auto"`` picks ``"gp"`` unless a
+        tree-structured Parzen estimator. ``"rf"``: scikit-learn's
+        :class:`~sklearn.ensemble.RandomForestRegressor` (100 trees, at
+        least 3 samples per leaf), the variance of the trees and of their
+        leaves as uncertainty. ``"gbrt"``: gradient boosting of the 16 %,
+        50 % and 84 % quantiles. ``"auto"`` picks ``"gp"`` unless a
         subspace has more than 24 features (one-hot categories counted),
-        where ``"trees"`` is faster and often better.
+        where ``"trees"`` is faster and often better. scikit-optimize's
+        spellings are synonyms: ``"GP"`` is ``"gp"``, ``"ET"`` is
+        ``"trees"``, ``"RF"`` is ``"rf"`` and ``"GBRT"`` is ``"gbrt"``
+        (``"rf"`` and ``"gbrt"`` use scikit-optimize's settings of these
+        models; its ``"ET"`` has 100 trees with 3 samples per leaf).
+        A scikit-learn regressor instance is cloned and fitted to the
+        standardized scores, on unit-cube features (categories one-hot):
+        its ``predict`` is the mean; the uncertainty is what
+        ``predict(X, return_std=True)`` returns where it accepts that, the
+        spread of the trees of a random forest or extra-trees, and zero
+        otherwise (the acquisition then follows the mean alone).
     acquisition : {"ei", "pi", "lcb", "portfolio"}, default="ei"
         Expected improvement, probability of improvement, confidence bound
         (``mu + kappa * sigma`` on the score, i.e. the lower confidence
         bound of the loss) or a GP-Hedge portfolio of the three. Ignored by
         ``"tpe"``, which maximizes its own density ratio.
+        scikit-optimize's ``"EI"``, ``"PI"``, ``"LCB"`` and ``"gp_hedge"``
+        are synonyms of ``"ei"``, ``"pi"``, ``"lcb"`` and ``"portfolio"``.
     xi : float, default=0.0
         Improvement margin of ``"ei"`` and ``"pi"``, in standard deviations
         of the (transformed) told scores; larger values explore more.
@@ -79,6 +103,15 @@ class BayesStrategy(BaseStrategy):
         Random points on which the acquisition is evaluated per subspace
         (a subspace with fewer points is enumerated instead).
     initial_design : {"sobol", "lhs", "random"}, default="sobol"
+    acq_optimizer : {"auto", "sampling", "lbfgs"}, default="auto"
+        How the acquisition is maximized. ``"sampling"``: the best of the
+        random points and perturbations of the best candidates.
+        ``"lbfgs"``: the ``n_restarts`` best of those are then refined by
+        L-BFGS-B along the continuous dimensions, which needs the
+        gradients of the ``"gp"`` surrogate. ``"auto"``: ``"lbfgs"`` for
+        the Gaussian process, ``"sampling"`` for the other surrogates.
+    n_restarts : int, default=5
+        Starting points of the L-BFGS-B refinement.
 
     Attributes
     ----------
@@ -132,14 +165,18 @@ class BayesStrategy(BaseStrategy):
         kappa=1.96,
         n_candidates=1024,
         initial_design="sobol",
+        acq_optimizer="auto",
+        n_restarts=5,
     ):
         super().__init__(space, random_state)
         _check_int(n_initial_points, "n_initial_points", 1)
         _check_int(n_points, "n_points", 1)
         _check_int(n_candidates, "n_candidates", 16)
-        _check_choice(surrogate, "surrogate", SURROGATES)
-        _check_choice(acquisition, "acquisition", ACQUISITION_NAMES)
+        _check_int(n_restarts, "n_restarts", 1)
+        surrogate = canonical_surrogate(surrogate)
+        acquisition = canonical_acquisition(acquisition)
         _check_choice(initial_design, "initial_design", ("sobol", "lhs", "random"))
+        _check_choice(acq_optimizer, "acq_optimizer", ACQ_OPTIMIZERS)
         for name, value in (("xi", xi), ("kappa", kappa)):
             if not isinstance(value, numbers.Real) or not value >= 0:
                 raise ValueError(
@@ -153,10 +190,18 @@ class BayesStrategy(BaseStrategy):
         self.kappa = float(kappa)
         self.n_candidates = n_candidates
         self.initial_design = initial_design
+        self.acq_optimizer = acq_optimizer
+        self.n_restarts = n_restarts
 
         subspaces = self.space.subspaces
         self._encoders = [_Encoder(s) for s in subspaces]
         self.surrogates_ = [self._pick_surrogate(e) for e in self._encoders]
+        if acq_optimizer == "lbfgs" and set(self.surrogates_) != {"gp"}:
+            raise ValueError(
+                "acq_optimizer='lbfgs' needs the gradients of the 'gp' "
+                f"surrogate, but the surrogates are {self.surrogates_}: use "
+                "acq_optimizer='sampling' or 'auto'."
+            )
         self._units = [[] for _ in subspaces]  # snapped unit rows told
         self._scores = [[] for _ in subspaces]
         self._pending = {}  # key -> (subspace index, unit row)
@@ -173,6 +218,8 @@ class BayesStrategy(BaseStrategy):
         self._grids = {}
 
     def _pick_surrogate(self, encoder):
+        if not isinstance(self.surrogate, str):
+            return "regressor"
         if self.surrogate != "auto":
             return self.surrogate
         return "gp" if encoder.n_features <= _GP_MAX_FEATURES else "trees"
@@ -217,9 +264,9 @@ class BayesStrategy(BaseStrategy):
                 while len(picks) < n:
                     self._register(self._random_pick(), picks)
             elif self._use_tpe():
-                self._propose_tpe(n - len(picks), picks)
+                self._propose_tpe(n, picks)
             else:
-                self._propose_model(n - len(picks), picks)
+                self._propose_model(n, picks)
         out = []
         for b, unit, by in picks:
             params = self.space.subspaces[b].from_unit(unit[None, :])[0]
@@ -316,6 +363,7 @@ class BayesStrategy(BaseStrategy):
 
     # -- surrogate-based proposals ----------------------------------------
     def _propose_model(self, n, picks):
+        """Add model-based picks to ``picks`` until it holds ``n``."""
         data, _ = self._standardized()
         best = max(ys.max() for _, ys in data if len(ys))
         models = {}
@@ -426,8 +474,15 @@ class BayesStrategy(BaseStrategy):
     def _fit(self, b, U, ys):
         enc = self._encoders[b]
         Z = enc.encode(U)
-        if self.surrogates_[b] == "trees":
-            model = TreeEnsemble().fit(Z, ys, self._rng)
+        kind = self.surrogates_[b]
+        if kind in ("trees", "rf", "gbrt", "regressor"):
+            if kind == "trees":
+                model = TreeEnsemble()
+            elif kind == "regressor":
+                model = RegressorSurrogate(self.surrogate)
+            else:
+                model = RegressorSurrogate(named_regressor(kind))
+            model = model.fit(Z, ys, self._rng)
             model.avoid_ = np.empty((0, Z.shape[1]))
             return model
         # Hyperparameters move little once there are many observations:
@@ -475,14 +530,15 @@ class BayesStrategy(BaseStrategy):
             )
         mu, sigma = model.predict(enc.encode(U))
         values = func(mu, sigma, best, **kw)
-        if isinstance(model, TreeEnsemble) and len(model.avoid_):
+        if not isinstance(model, GaussianProcess) and len(model.avoid_):
             Z = enc.encode(U)
             d2 = ((Z[:, None, :] - model.avoid_[None, :, :]) ** 2).sum(-1).min(1)
             # a soft penalty: the acquisition loses up to 10 units (it is on
             # a log scale for EI and PI) within ~0.1 of a chosen point
             values = values - 10.0 * np.exp(-d2 / (2 * 0.1**2))
-        if isinstance(model, GaussianProcess) and len(enc.cont):
-            starts = U[np.argsort(-values)[:5]]
+        refine = self.acq_optimizer != "sampling"
+        if refine and isinstance(model, GaussianProcess) and len(enc.cont):
+            starts = U[np.argsort(-values)[: self.n_restarts]]
             refined = self._refine(model, enc, starts, func, best, kw)
             mu, sigma = model.predict(enc.encode(refined))
             U = np.vstack([U, refined])
@@ -541,6 +597,7 @@ class BayesStrategy(BaseStrategy):
         return all(s == "tpe" for s in self.surrogates_)
 
     def _propose_tpe(self, n, picks):
+        """Add TPE picks to ``picks`` until it holds ``n``."""
         data, worst = self._standardized()
         liars = [(b, u) for b, u in self._pending.values()]
         while len(picks) < n:
@@ -608,6 +665,36 @@ def _blas_controller():
 
         _CONTROLLER.append(ThreadpoolController())
     return _CONTROLLER[0]
+
+
+def canonical_surrogate(surrogate):
+    """Our name of a surrogate given in our or scikit-optimize's spelling.
+
+    A regressor instance (an object with ``fit`` and ``predict``) is
+    returned as is.
+    """
+    if isinstance(surrogate, str):
+        surrogate = SKOPT_SURROGATES.get(surrogate, surrogate)
+        _check_choice(surrogate, "surrogate", SURROGATES + tuple(SKOPT_SURROGATES))
+        return surrogate
+    if callable(getattr(surrogate, "fit", None)) and callable(
+        getattr(surrogate, "predict", None)
+    ):
+        return surrogate
+    raise ValueError(
+        f"surrogate must be one of {SURROGATES + tuple(SKOPT_SURROGATES)} or a "
+        f"regressor with fit and predict methods, got {surrogate!r}."
+    )
+
+
+def canonical_acquisition(acquisition):
+    """Our name of an acquisition given in our or scikit-optimize's spelling."""
+    if isinstance(acquisition, str):
+        acquisition = SKOPT_ACQUISITIONS.get(acquisition, acquisition)
+    _check_choice(
+        acquisition, "acquisition", ACQUISITION_NAMES + tuple(SKOPT_ACQUISITIONS)
+    )
+    return acquisition
 
 
 def _check_int(value, name, low):

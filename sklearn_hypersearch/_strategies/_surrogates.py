@@ -14,11 +14,13 @@ the strategy maximizes.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import math
+import warnings
 
 import numpy as np
 from scipy.linalg import cho_solve, cholesky, lapack, solve_triangular
 from scipy.optimize import minimize
 from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 
 from sklearn_hypersearch._space._dimensions import Categorical
 
@@ -410,6 +412,159 @@ class TreeEnsemble:
         Z = np.asarray(Z, dtype=np.float32)
         preds = np.stack([t.predict(Z, check_input=False) for t in self.trees_])
         return preds.mean(0), np.maximum(preds.std(0), self.floor_)
+
+
+class RegressorSurrogate:
+    """Any scikit-learn regressor as a surrogate model.
+
+    The regressor is cloned and fitted on the encoded features; its
+    ``predict`` gives the mean. The standard deviation comes, in this order,
+    from ``predict(Z, return_std=True)`` when the regressor accepts it (a
+    Gaussian process, :class:`QuantileBoosting`), from the spread of the
+    trees of a :class:`~sklearn.ensemble.RandomForestRegressor` or
+    :class:`~sklearn.ensemble.ExtraTreesRegressor` (with the variance inside
+    each leaf, by the law of total variance, as in Hutter, Xu, Hoos and
+    Leyton-Brown, "Algorithm runtime prediction", AIJ 2014, section 4.3.2),
+    or is zero: the acquisition then follows the mean alone, and only the
+    random candidates it is evaluated on and the rule that no candidate is
+    proposed twice make it explore.
+
+    Parameters
+    ----------
+    regressor : regressor object
+        Not modified. Every ``random_state`` parameter left at None (also
+        of nested estimators) is set from the strategy's generator at each
+        fit, so that the search stays reproducible.
+    """
+
+    def __init__(self, regressor):
+        self.regressor = regressor
+
+    def fit(self, Z, y, rng):
+        model = clone(self.regressor)
+        unset = {
+            name: int(rng.integers(2**31 - 1))
+            for name, value in sorted(model.get_params(deep=True).items())
+            if name.split("__")[-1] == "random_state" and value is None
+        }
+        if unset:
+            model.set_params(**unset)
+        with warnings.catch_warnings():
+            # convergence and data-conversion warnings of a model refitted
+            # at every round say nothing the user can act on
+            warnings.simplefilter("ignore")
+            model.fit(np.asarray(Z, dtype=float), np.asarray(y, dtype=float))
+        self.model_ = model
+        self._std_source = None
+        self.floor_ = 1e-3 * max(float(np.std(y)), 1e-12)
+        return self
+
+    def predict(self, Z, cont=None):
+        Z = np.atleast_2d(np.asarray(Z, dtype=float))
+        mu, sd = self._mean_and_std(Z)
+        mu = np.asarray(mu, dtype=float).reshape(-1)
+        sd = np.asarray(sd, dtype=float).reshape(-1)
+        return mu, np.maximum(np.nan_to_num(sd), self.floor_)
+
+    def _mean_and_std(self, Z):
+        model = self.model_
+        if self._std_source in (None, "return_std"):
+            try:
+                out = model.predict(Z, return_std=True)
+            except TypeError:
+                self._std_source = "other"
+            else:
+                if isinstance(out, tuple) and len(out) == 2:
+                    self._std_source = "return_std"
+                    return out
+                self._std_source = "other"
+        forest = _forest_of(model)
+        if forest is not None:
+            return _forest_mean_and_std(forest, Z)
+        return model.predict(Z), np.zeros(len(Z))
+
+
+def _forest_of(model):
+    from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor
+
+    if isinstance(model, (RandomForestRegressor, ExtraTreesRegressor)):
+        return model
+    return None
+
+
+def _forest_mean_and_std(forest, Z):
+    """Mean and standard deviation of a forest's prediction.
+
+    Each tree is a mixture component: its leaf mean and the variance of the
+    training targets in that leaf. The variance of the mixture is the mean
+    of the leaf variances plus the variance of the leaf means.
+    """
+    Z = np.asarray(Z, dtype=np.float32)
+    means, second = 0.0, 0.0
+    for tree in forest.estimators_:
+        leaves = tree.apply(Z)
+        mean = tree.tree_.value[leaves, 0, 0]
+        var = tree.tree_.impurity[leaves]
+        means = means + mean
+        second = second + var + mean * mean
+    n = len(forest.estimators_)
+    mean = means / n
+    return mean, np.sqrt(np.maximum(second / n - mean * mean, 0.0))
+
+
+class QuantileBoosting(RegressorMixin, BaseEstimator):
+    """Gradient boosting of three quantiles, with a standard deviation.
+
+    The model of scikit-optimize's ``"GBRT"`` surrogate: quantile
+    regressions at 16 %, 50 % and 84 % (one standard deviation either side
+    of the median of a normal distribution); the median is the mean and
+    half the spread of the outer quantiles the standard deviation.
+
+    Parameters
+    ----------
+    n_estimators : int, default=30
+    random_state : int or None, default=None
+    """
+
+    def __init__(self, n_estimators=30, random_state=None):
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        from sklearn.ensemble import GradientBoostingRegressor
+
+        self.models_ = [
+            GradientBoostingRegressor(
+                loss="quantile",
+                alpha=alpha,
+                n_estimators=self.n_estimators,
+                random_state=self.random_state,
+            ).fit(X, y)
+            for alpha in (0.16, 0.5, 0.84)
+        ]
+        return self
+
+    def predict(self, X, return_std=False):
+        low, mid, high = (m.predict(X) for m in self.models_)
+        if return_std:
+            return mid, np.abs(high - low) / 2.0
+        return mid
+
+
+def named_regressor(name):
+    """The regressor behind the surrogates named ``"rf"`` and ``"gbrt"``.
+
+    Settings of scikit-optimize's ``cook_estimator`` for its ``"RF"`` and
+    ``"GBRT"`` surrogates: 100 trees with at least 3 samples per leaf, and
+    30 boosting stages per quantile.
+    """
+    if name == "rf":
+        from sklearn.ensemble import RandomForestRegressor
+
+        return RandomForestRegressor(n_estimators=100, min_samples_leaf=3)
+    if name == "gbrt":
+        return QuantileBoosting(n_estimators=30)
+    raise ValueError(f"No regressor is named {name!r}.")
 
 
 class Parzen:
