@@ -446,8 +446,8 @@ def _hv(P):
 def _hv2(P):
     # sorted by the first objective, decreasing: the strip between two
     # consecutive first coordinates is covered up to the best second
-    # coordinate seen so far
-    order = np.lexsort((-P[:, 1], -P[:, 0]))
+    # coordinate seen so far (ties make strips of width 0)
+    order = np.argsort(-P[:, 0], kind="stable")
     x = P[order, 0]
     height = np.maximum.accumulate(P[order, 1])
     width = x - np.append(x[1:], 0.0)
