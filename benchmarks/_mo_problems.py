@@ -191,8 +191,13 @@ def _zdt_front_2(n):
 def _zdt_front_3(n):
     lengths = np.array([b - a for a, b in _ZDT3_SEGMENTS])
     counts = np.maximum(2, np.round(n * lengths / lengths.sum()).astype(int))
+    # a piece after the first starts level with the end of the one before:
+    # that limit point is (weakly) dominated, so it is left out
     f1 = np.concatenate(
-        [np.linspace(a, b, c) for (a, b), c in zip(_ZDT3_SEGMENTS, counts)]
+        [
+            np.linspace(a, b, c + (i > 0))[(i > 0) :]
+            for i, ((a, b), c) in enumerate(zip(_ZDT3_SEGMENTS, counts))
+        ]
     )
     return np.column_stack([f1, _zdt3_h(f1)])
 
