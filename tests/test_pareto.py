@@ -338,7 +338,7 @@ def test_dominated_copies_and_outside_points_add_no_volume(Y):
     ref = np.zeros(Y.shape[1])
     hv = hypervolume(Y, ref)
     extra = np.vstack([Y, Y - 1.0, np.full((1, Y.shape[1]), -5.0), Y[:1]])
-    assert hypervolume(extra, ref) == pytest.approx(hv, rel=1e-12, abs=1e-12)
+    assert hypervolume(extra, ref) == pytest.approx(hv, rel=1e-9, abs=1e-12)
     scaled = Y * np.arange(1, Y.shape[1] + 1)
     factor = math.factorial(Y.shape[1])
     assert hypervolume(scaled, ref) == pytest.approx(hv * factor, rel=1e-9, abs=1e-9)
@@ -362,8 +362,12 @@ def test_contributions_match_the_definition(Y, data):
     expected = [
         total - _inclusion_exclusion(np.delete(Y, i, 0), ref) for i in range(len(Y))
     ]
+    # differences of two volumes: the rounding error scales with the total
     np.testing.assert_allclose(
-        hypervolume_contributions(Y, ref), expected, rtol=1e-9, atol=1e-9
+        hypervolume_contributions(Y, ref),
+        expected,
+        rtol=1e-9,
+        atol=1e-9 * max(1, total),
     )
 
 
@@ -421,7 +425,10 @@ def test_chebyshev_ranks_a_dominating_point_higher(Y, data):
     scores = chebyshev_scalarize(Y, w, ideal=ideal, rho=0.05)
     for i, j in itertools.permutations(range(len(Y)), 2):
         if _dominates(Y[i], Y[j]):
-            assert scores[i] > scores[j]
+            assert scores[i] >= scores[j]
+            # strictly, unless the gain is lost in rounding
+            if (Y[i] - Y[j]).max() > 1e-6:
+                assert scores[i] > scores[j]
 
 
 def test_chebyshev_with_several_weights_and_failed_points():
