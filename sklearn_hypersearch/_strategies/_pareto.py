@@ -343,13 +343,12 @@ def crowding_distance(Y, ranks=None):
             )
         if n and not np.issubdtype(r.dtype, np.integer):
             raise TypeError(f"ranks must be integers, got dtype {r.dtype}.")
-        groups = [np.flatnonzero(r == value) for value in np.unique(r)]
+        order = np.argsort(r, kind="stable")
+        groups = np.split(order, np.flatnonzero(np.diff(r[order])) + 1)
     for idx in groups:
         if len(idx) == 0:
             continue
-        U, first, inverse = np.unique(
-            Y[idx], axis=0, return_index=True, return_inverse=True
-        )
+        U, first = np.unique(Y[idx], axis=0, return_index=True)
         distance[idx[first]] = _crowding_unique(U)
     return distance
 
