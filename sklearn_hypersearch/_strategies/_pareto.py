@@ -142,10 +142,10 @@ def non_dominated_sort(Y, violation=None):
     staircase of its last two objectives, O(n log^2 n) up to list updates;
     for more a vectorised scan of its points, O(m n^2) in the worst case
     (Zhang et al. 2015). ``OMP_NUM_THREADS=1 python benchmarks/_mo_problems.py``
-    times it; medians over 5 seeds, on points uniform in the unit cube and on
-    points all on one front, were about 1 ms at 1,000 points and 20 ms at
-    10,000 for two objectives, 2-7 ms and 40-75 ms for three, and 40-50 ms
-    and 1.6-3.3 s for four.
+    times it; medians over 5 seeds (on a shared 2-core machine), on points
+    uniform in the unit cube and on points all on one front, were about
+    1 ms at 1,000 points and 20-30 ms at 10,000 for two objectives,
+    2-10 ms and 40-100 ms for three, and 40-60 ms and 1.5-4 s for four.
 
     References
     ----------
