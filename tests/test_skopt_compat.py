@@ -34,6 +34,7 @@ from sklearn_hypersearch._strategies._surrogates import (
     RegressorSurrogate,
 )
 from tests._helpers import QuadraticClassifier, toy_data
+from tests.test_common import SEARCHES
 
 X, Y = toy_data()
 SPACE_A = {"x": Real(-1.0, 1.0), "flag": Categorical([False])}
@@ -677,3 +678,49 @@ def test_typical_skopt_code_with_skopt_dimensions():
     assert [len(r.x_iters) for r in opt.optimizer_results_] == [6, 4]
     for p in opt.cv_results_["params"][6:]:
         assert type(p["degree"]) is int and p["kernel"] == "poly"
+
+
+# -- fit(X, y, callback=...) -----------------------------------------------------
+@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+def test_fit_callbacks_see_the_results_and_can_stop_the_search(cls):
+    from tests.test_common import SPACE, make
+
+    X, y = toy_data()
+    seen = []
+
+    def record(result):
+        seen.append((len(result.x_iters), float(result.fun), list(result.func_vals)))
+
+    def stop_after_two_batches(result):
+        return len(seen) >= 2
+
+    search = make(cls, QuadraticClassifier(), SPACE)
+    search.fit(X, y, callback=[record, stop_after_two_batches])
+    assert search.stop_reason_ == "callback"
+    assert len(seen) == 2
+    n, fun, func_vals = seen[-1]
+    assert n == len(func_vals) >= 1
+    # minimisation convention: fun is minus the best score so far
+    assert fun == min(func_vals)
+    # the callback is not passed to the estimator's fit, and a plain
+    # callable works too
+    make(cls, QuadraticClassifier(), SPACE).fit(X, y, callback=record)
+
+
+def test_fit_callback_must_be_callable():
+    X, y = toy_data()
+    search = BayesSearchCV(QuadraticClassifier(), {"x": Real(0.0, 1.0)}, n_iter=3)
+    with pytest.raises(TypeError, match="callback must be a callable"):
+        search.fit(X, y, callback=[print, 3])
+
+
+def test_skopt_stoppers_stop_our_search():
+    callbacks = pytest.importorskip("skopt.callbacks")
+    X, y = toy_data()
+    search = BayesSearchCV(
+        QuadraticClassifier(), {"x": Real(0.0, 1.0)}, n_iter=30, cv=2, random_state=0
+    )
+    search.fit(X, y, callback=[callbacks.DeadlineStopper(600),
+                               callbacks.DeltaYStopper(1e9, n_best=3)])
+    assert search.stop_reason_ == "callback"
+    assert len(search.cv_results_["params"]) == 3

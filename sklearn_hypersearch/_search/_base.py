@@ -172,7 +172,7 @@ class _BaseHyperSearch(BaseSearchCV):
         yield list(range(len(candidates))), [dict(c.params) for c in candidates], None
 
     # -- the loop ---------------------------------------------------------
-    def fit(self, X, y=None, **params):
+    def fit(self, X, y=None, *, callback=None, **params):
         """Run fit with all sets of parameters the strategy proposes.
 
         Parameters
@@ -182,6 +182,17 @@ class _BaseHyperSearch(BaseSearchCV):
         y : array-like of shape (n_samples, n_output) or (n_samples,), default=None
             Target relative to X for classification or regression; None for
             unsupervised learning.
+        callback : callable, list of callables or None, default=None
+            Called after every batch with the search's results so far as
+            scikit-optimize's ``OptimizeResult`` (``x_iters``, ``func_vals``
+            as minus the scores, ``x``, ``fun``; of the subspace the batch's
+            last candidate belongs to), so that scikit-optimize's callbacks
+            (``DeadlineStopper``, ``DeltaYStopper``, ``VerboseCallback``,
+            ...) and plain functions work. If any callback returns True the
+            search stops (``stop_reason_ == "callback"``); unlike
+            scikit-optimize, it stops the whole search, not only the current
+            ``(space, n_iter)`` entry. Multi-fidelity searches pass
+            full-budget candidates only.
         **params : dict of str -> object
             Parameters passed to the ``fit`` method of the estimator, the
             scorer, and the CV splitter, as in
@@ -196,6 +207,7 @@ class _BaseHyperSearch(BaseSearchCV):
         # on every supported scikit-learn (only 1.9+ sets _checked_cv_orig
         # and n_splits_ before _run_search).
         self._validate_params()
+        callbacks = _check_callbacks(callback)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
         n_splits = cv.get_n_splits(X, y, **split_params)
@@ -207,6 +219,7 @@ class _BaseHyperSearch(BaseSearchCV):
         self._checked_cv_orig = cv
         self._check_search_inputs(X, y, split_params)
         self._fit_context = _FitContext(self, X, y, params, split_params, n_splits)
+        self._fit_context.callbacks = callbacks
         user_cv = self.cv
         if cv is not user_cv and not hasattr(user_cv, "split"):
             # an iterable of splits was read once: scikit-learn must reuse it
@@ -322,6 +335,20 @@ def _param_columns(candidate_params):
     return out
 
 
+def _check_callbacks(callback):
+    """``callback`` as a list of callables (TypeError otherwise)."""
+    if callback is None:
+        return []
+    callbacks = list(callback) if isinstance(callback, (list, tuple)) else [callback]
+    for cb in callbacks:
+        if not callable(cb):
+            raise TypeError(
+                "callback must be a callable or a list of callables, got "
+                f"{type(cb).__name__}: {cb!r}."
+            )
+    return callbacks
+
+
 def _rank(means):
     """Ranks as scikit-learn gives test scores: 1 is best, NaN ranks last."""
     means = np.asarray(means, dtype=float)
@@ -412,6 +439,7 @@ class _SearchRun:
         # continuation of fitted models: how, and what is kept
         self.continuation = search._continuation()
         self.states = {}  # key -> fitted model of each split
+        self.row_candidates = []  # the Candidate of each row
         self.stopper = _Stopper(
             budget=self.budget,
             max_time=search.max_time,
@@ -509,6 +537,7 @@ class _SearchRun:
         if params:
             with _quiet_sklearn():
                 self.recorder.record(params, outs, more)
+            self.row_candidates.extend(self.restored[r] for r in sorted(self.restored))
         self.rows_of.update(self.cache)
 
     def _row_params(self, candidates):
@@ -575,6 +604,8 @@ class _SearchRun:
             self._update_stopper(batch, scores)
             self._forget_stale_cache(n_new)
             self._report()
+            if self._callbacks_stop():
+                return "callback"
             # a strategy that proposes only what it was told would never end
             idle = 0 if n_new or n_served else idle + 1
             if idle >= 3:
@@ -676,6 +707,7 @@ class _SearchRun:
         outs = self.recorder.outs_of(rows)
         for cand, row in zip(candidates, rows):
             self.rows_of[self._key(cand)] = row
+        self.row_candidates.extend(candidates)
         if self.checkpoint is not None:
             parents = [
                 None if c.continues is None else self.rows_of[self._key(c.continues)]
@@ -790,6 +822,36 @@ class _SearchRun:
         values = self.search._told_values(results, np.asarray(rows), self.score_key)
         self.strategy.tell([self.restored[r] for r in rows], values)
         self.n_done += len(rows)
+
+    def _callbacks_stop(self):
+        """Call the ``fit(callback=...)`` callables; True if one says stop."""
+        callbacks = self.context.callbacks
+        if not callbacks:
+            return False
+        from sklearn_hypersearch._search._skopt import optimizer_results
+
+        results = self.recorder.results
+        rows = [
+            r
+            for r, c in enumerate(self.row_candidates)
+            if self.search._counts_for_stopping(c)
+        ]
+        if not rows:
+            return False
+        scores = np.asarray(results[self.score_key], dtype=float)[rows]
+        groups = results.get("phase")
+        groups = None if groups is None else np.asarray(groups)[rows]
+        per_subspace = optimizer_results(
+            self.space, [self.row_candidates[r].params for r in rows], scores, groups
+        )
+        last = rows[-1]
+        b = (
+            int(groups[-1])
+            if groups is not None
+            else self.space.subspace_of(self.row_candidates[last].params)
+        )
+        decisions = [cb(per_subspace[b]) for cb in callbacks]
+        return any(bool(d) for d in decisions)
 
     def _check_some_fit_succeeded(self):
         outs = self.recorder.outs

@@ -116,7 +116,8 @@ n_batches_ : int
 
 stop_reason_ : str
     Why the search ended: ``"budget"``, ``"exhausted"``, ``"max_time"``,
-    ``"patience"``, ``"target_score"`` or ``"interrupted"``."""
+    ``"patience"``, ``"target_score"``, ``"callback"`` (a ``fit(callback=...)``
+    callable returned True) or ``"interrupted"``."""
 
 _BLOCKS = {
     "<search_parameters>": _SEARCH_PARAMETERS,
