@@ -185,17 +185,15 @@ def test_non_finite_scores_are_told_and_rank_last(entry, space_name):
 @strategies
 @spaces
 def test_only_failures_so_far_is_no_best_and_no_end(entry, space_name):
-    space = SPACES[space_name]
-    strategy = entry.make(space, SEED)
+    strategy = entry.make(SPACES[space_name], SEED)
     bad = iter(BAD_SCORES * 100)
     rounds = run(strategy, asks=ASKS[:3], score=lambda c: next(bad))
     assert rounds
     assert strategy.best is None
     more = run(strategy, asks=ASKS[3:])
-    if more:  # (a small finite space may be used up by the failures)
+    if space_name != "finite":  # (which the failures may have used up)
+        assert more, "the strategy ended after only failures"
         assert math.isfinite(strategy.best[1])
-    # failures do not end a strategy sooner than good scores would
-    assert len(rounds + more) == len(run(entry.make(space, SEED)))
 
 
 @strategies
