@@ -585,7 +585,8 @@ def test_sklearn_compatible(estimator, check):
 
 # -- defaults that suit every legal call ------------------------------------
 @pytest.mark.parametrize(
-    "n_iter, budgets", [(1, [1]), (2, [2]), (3, [2, 1]), (4, [2, 1, 1]), (5, [2, 1, 1, 1])]
+    "n_iter, budgets",
+    [(1, [1]), (2, [2]), (3, [2, 1]), (4, [2, 1, 1]), (5, [2, 1, 1, 1])],
 )
 def test_small_n_iter_gets_fewer_stages_by_default(data, n_iter, budgets):
     X, y = data

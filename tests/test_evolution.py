@@ -476,9 +476,9 @@ def test_small_populations_fit_with_the_defaults(population_size):
         random_state=0,
     ).fit(X, y)
     # ten generations; every one after the first breeds all but one elite
-    assert search.history_["n_candidates"] == [population_size] + [
-        population_size - 1
-    ] * 9
+    assert (
+        search.history_["n_candidates"] == [population_size] + [population_size - 1] * 9
+    )
 
 
 def test_n_iter_alone_sets_the_number_of_candidates():

@@ -48,6 +48,41 @@ SPACES = {
 ASKS = (None, None, 3, None, 2, None, None, None)
 SEED = 0
 
+# Violations of BayesStrategy (sklearn_hypersearch/_strategies/_bayes.py,
+# maintained apart from this suite): strict xfails, so that a fix shows as
+# XPASS and the entry is removed. Keys: (entry name, space name, check).
+_SUBSPACE_CRASH = (
+    "BayesStrategy.ask raises ValueError('cannot reshape array of size 0') "
+    "when the model phase starts while a subspace has no told score "
+    "(_standardized reshapes the empty unit rows of that subspace)"
+)
+_TELL_ORDER = (
+    "BayesStrategy fits its surrogate on the told points in the order told: "
+    "the same batch told in reverse order gives another fitted model (GP: "
+    "round-off in the fit; trees on a mixed space: other splits), so other "
+    "next proposals"
+)
+KNOWN_VIOLATIONS = {
+    **{
+        (f"bayes-{surrogate}", "subspaces", check): _SUBSPACE_CRASH
+        for surrogate in ("auto", "gp", "trees", "tpe")
+        for check in ("same", "inside", "non_finite", "pieces", "order", "replay")
+    },
+    **{
+        (f"bayes-{surrogate}", space, "order"): _TELL_ORDER
+        for surrogate in ("auto", "gp")
+        for space in ("continuous", "mixed")
+    },
+    ("bayes-trees", "mixed", "order"): _TELL_ORDER,
+}
+
+
+def _mark_known(request, entry, space_name, check):
+    reason = KNOWN_VIOLATIONS.get((entry.name, space_name, check))
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 strategies = pytest.mark.parametrize("entry", STRATEGIES, ids=lambda e: e.name)
 spaces = pytest.mark.parametrize("space_name", sorted(SPACES))
 
@@ -121,7 +156,10 @@ def test_registry_holds_every_strategy():
 # -- the contract ------------------------------------------------------------
 @strategies
 @spaces
-def test_same_settings_seed_and_history_give_the_same_proposals(entry, space_name):
+def test_same_settings_seed_and_history_give_the_same_proposals(
+    request, entry, space_name
+):
+    _mark_known(request, entry, space_name, "same")
     space = SPACES[space_name]
     first = flat(run(entry.make(space, SEED)))
     again = flat(run(entry.make(space, SEED)))
@@ -132,7 +170,8 @@ def test_same_settings_seed_and_history_give_the_same_proposals(entry, space_nam
 
 @strategies
 @spaces
-def test_proposals_lie_in_the_space_with_native_values(entry, space_name):
+def test_proposals_lie_in_the_space_with_native_values(request, entry, space_name):
+    _mark_known(request, entry, space_name, "inside")
     space = _Space(SPACES[space_name])
     for cand in flat(run(entry.make(SPACES[space_name], SEED))):
         assert isinstance(cand, Candidate)
@@ -171,7 +210,8 @@ def _with_failures(candidate):
 
 @strategies
 @spaces
-def test_non_finite_scores_are_told_and_rank_last(entry, space_name):
+def test_non_finite_scores_are_told_and_rank_last(request, entry, space_name):
+    _mark_known(request, entry, space_name, "non_finite")
     strategy = entry.make(SPACES[space_name], SEED)
     rounds = run(strategy, score=_with_failures)
     scores = [s for _, _, batch_scores in rounds for s in batch_scores]
@@ -184,7 +224,8 @@ def test_non_finite_scores_are_told_and_rank_last(entry, space_name):
 
 @strategies
 @spaces
-def test_only_failures_so_far_is_no_best_and_no_end(entry, space_name):
+def test_only_failures_so_far_is_no_best_and_no_end(request, entry, space_name):
+    _mark_known(request, entry, space_name, "only_failures")
     strategy = entry.make(SPACES[space_name], SEED)
     bad = iter(BAD_SCORES * 100)
     rounds = run(strategy, asks=ASKS[:3], score=lambda c: next(bad))
@@ -198,7 +239,8 @@ def test_only_failures_so_far_is_no_best_and_no_end(entry, space_name):
 
 @strategies
 @spaces
-def test_telling_a_batch_in_pieces_gives_the_same_state(entry, space_name):
+def test_telling_a_batch_in_pieces_gives_the_same_state(request, entry, space_name):
+    _mark_known(request, entry, space_name, "pieces")
     space = SPACES[space_name]
     whole, pieces = entry.make(space, SEED), entry.make(space, SEED)
     for n in ASKS:
@@ -215,7 +257,10 @@ def test_telling_a_batch_in_pieces_gives_the_same_state(entry, space_name):
 
 @strategies
 @spaces
-def test_telling_a_batch_in_another_order_gives_the_same_state(entry, space_name):
+def test_telling_a_batch_in_another_order_gives_the_same_state(
+    request, entry, space_name
+):
+    _mark_known(request, entry, space_name, "order")
     space = SPACES[space_name]
     forward, backward = entry.make(space, SEED), entry.make(space, SEED)
     for n in ASKS:
@@ -235,7 +280,8 @@ def _reconstructed(candidate):
 
 @strategies
 @spaces
-def test_replaying_a_history_equals_the_uninterrupted_run(entry, space_name):
+def test_replaying_a_history_equals_the_uninterrupted_run(request, entry, space_name):
+    _mark_known(request, entry, space_name, "replay")
     space = SPACES[space_name]
     uninterrupted = entry.make(space, SEED)
     recorded = run(uninterrupted, asks=ASKS[:4])
