@@ -65,7 +65,9 @@ STRATEGIES = (
                 "n_candidates": 64,
             },
         )
+        # "auto" only chooses between "gp" and "trees"
         for surrogate in SURROGATES
+        if surrogate != "auto"
     ),
     RegisteredStrategy("evolution", EvolutionStrategy, {"population_size": 5}),
     *(
@@ -74,7 +76,9 @@ STRATEGIES = (
             HyperbandStrategy,
             {"min_resources": 1, "max_resources": 27, "sampler": sampler},
         )
+        # "tpe" is an alias of "bohb"
         for sampler in _SAMPLERS
+        if sampler != "tpe"
     ),
     RegisteredStrategy("coarse_to_fine", CoarseToFineStrategy, {"n_iter": 20}),
 )
