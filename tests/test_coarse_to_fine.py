@@ -420,7 +420,7 @@ def test_failed_scores_are_not_centres():
         (dict(fine="zoom"), "fine"),
         (dict(design="halton"), "design"),
         (dict(coarse_fraction=1.0), "coarse_fraction"),
-        (dict(n_iter=4), "n_iter=4 is too small"),
+        (dict(n_iter=4, n_stages=4), "n_iter=4 is too small"),
     ],
 )
 def test_strategy_errors(kwargs, match):
@@ -581,3 +581,34 @@ def _expected_failed(search):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+# -- defaults that suit every legal call ------------------------------------
+@pytest.mark.parametrize(
+    "n_iter, budgets",
+    [(1, [1]), (2, [2]), (3, [2, 1]), (4, [2, 1, 1]), (5, [2, 1, 1, 1])],
+)
+def test_small_n_iter_gets_fewer_stages_by_default(data, n_iter, budgets):
+    X, y = data
+    strategy = CoarseToFineStrategy({"x": Real(0.0, 1.0)}, n_iter=n_iter)
+    assert strategy.stage_budgets == budgets and strategy.n_stages == len(budgets)
+    search = CoarseToFineSearchCV(
+        QuadraticRegressor(), {"x": Real(0.0, 1.0)}, n_iter=n_iter, cv=2
+    ).fit(X, y)
+    assert search.stage_budgets_ == budgets
+    assert len(search.cv_results_["params"]) == n_iter
+
+
+def test_the_call_every_search_class_accepts(data):
+    X, y = data
+    search = CoarseToFineSearchCV(
+        QuadraticRegressor(),
+        param_distributions={"x": Real(0.0, 1.0)},
+        n_iter=20,
+        scoring="r2",
+        cv=3,
+        n_jobs=1,
+        random_state=0,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 20
+    assert search.stage_budgets_ == [8, 4, 4, 4]

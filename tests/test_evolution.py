@@ -378,6 +378,8 @@ def test_pipeline_with_conditional_space():
     [
         (dict(population_size=1), ValueError, "population_size"),
         (dict(population_size=4, n_elite=4), ValueError, "n_elite must be smaller"),
+        (dict(population_size=3, n_elite=3), ValueError, "n_elite must be smaller"),
+        (dict(population_size=2, tournament_size=3), ValueError, "tournament_size"),
         (
             dict(population_size=4, n_elite=1, tournament_size=5),
             ValueError,
@@ -443,3 +445,69 @@ def test_strategy_validates_eagerly(params, error, match):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+# -- defaults that suit every legal call ------------------------------------
+@pytest.mark.parametrize(
+    "population_size, n_elite, tournament_size",
+    [(2, 1, 2), (3, 1, 3), (4, 1, 3), (5, 2, 3), (10, 4, 3), (25, 10, 3)],
+)
+def test_default_elites_and_tournaments_follow_the_population(
+    population_size, n_elite, tournament_size
+):
+    strategy = EvolutionStrategy(
+        {"x": Real(0.0, 1.0)}, population_size=population_size, random_state=0
+    )
+    assert (strategy.n_elite, strategy.tournament_size) == (n_elite, tournament_size)
+    asked = _run(strategy, _sphere, 3)
+    gens = [c.tags["generation"] for c in asked]
+    assert gens.count(0) == population_size
+    assert gens.count(1) == gens.count(2) == population_size - n_elite
+
+
+@pytest.mark.parametrize("population_size", [2, 3, 4])
+def test_small_populations_fit_with_the_defaults(population_size):
+    X, y = toy_data()
+    search = EvolutionSearchCV(
+        QuadraticClassifier(),
+        {"x": Real(0.0, 1.0)},
+        population_size=population_size,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    # ten generations; every one after the first breeds all but one elite
+    assert (
+        search.history_["n_candidates"] == [population_size] + [population_size - 1] * 9
+    )
+
+
+def test_n_iter_alone_sets_the_number_of_candidates():
+    X, y = toy_data()
+    search = EvolutionSearchCV(
+        QuadraticClassifier(),
+        param_distributions={"x": Real(0.0, 1.0)},
+        population_size=6,
+        n_elite=2,
+        n_iter=60,  # more than the 6 + 9 * 4 = 42 of ten generations
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 60
+    assert search.stop_reason_ == "budget"
+    # with n_generations too: whichever comes first
+    search.set_params(n_generations=3).fit(X, y)
+    assert len(search.cv_results_["params"]) == 6 + 2 * 4
+
+
+def test_the_call_every_search_class_accepts():
+    X, y = toy_data()
+    search = EvolutionSearchCV(
+        QuadraticClassifier(),
+        param_distributions={"x": Real(0.0, 1.0), "flag": [True, False]},
+        n_iter=20,
+        scoring="accuracy",
+        cv=3,
+        n_jobs=1,
+        random_state=0,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 20

@@ -1,6 +1,9 @@
 """Tests of Hyperband: the schedule, the strategy and HyperbandSearchCV."""
 
+import contextlib
 import math
+import signal
+import warnings
 
 import numpy as np
 import pytest
@@ -11,12 +14,23 @@ from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_hypersearch import HyperbandSearchCV, HyperbandStrategy, Real, Space
+from sklearn_hypersearch import (
+    Categorical,
+    HyperbandSearchCV,
+    HyperbandStrategy,
+    Integer,
+    Real,
+    Space,
+)
 from sklearn_hypersearch._search._hyperband import _SubsampledSplits
-from sklearn_hypersearch._strategies._hyperband import hyperband_schedule
+from sklearn_hypersearch._strategies._hyperband import (
+    hyperband_schedule,
+    schedule_cost,
+)
 from sklearn_hypersearch._strategies._surrogates import DensityRatio, _Encoder
 
 
@@ -79,9 +93,10 @@ def paper_schedule(r_min, r_max, eta):
     for s in range(s_max, -1, -1):
         n = math.ceil(B / R / (s + 1) * eta**s - 1e-9)
         r = R * eta**-s
+        # the paper's resources are real numbers; integer ones round down
         out.append(
             [
-                (math.floor(n * eta**-i + 1e-9), round(r * eta**i * r_min))
+                (math.floor(n * eta**-i + 1e-9), math.floor(r * eta**i * r_min + 1e-9))
                 for i in range(s + 1)
             ]
         )
@@ -196,11 +211,12 @@ def test_strategy_small_asks_split_rungs_without_losing_candidates():
     assert got == expected
 
 
-def test_strategy_failed_scores_are_not_promoted():
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_strategy_failed_scores_are_not_promoted(bad):
     strategy = HyperbandStrategy(SPACE, 1, 3, random_state=0)
     first = strategy.ask()
-    # NaN (failed fit) for everything but x < 0.5
-    strategy.tell(first, [1.0 if c.params["x"] < 0.5 else np.nan for c in first])
+    # a failure (NaN, or an infinity) for everything but x < 0.5
+    strategy.tell(first, [1.0 if c.params["x"] < 0.5 else bad for c in first])
     second = strategy.ask()
     assert second and all(c.params["x"] < 0.5 for c in second)
 
@@ -306,8 +322,10 @@ def test_n_samples_resource_subsamples_training_folds_stratified():
         random_state=0,
         refit=False,
     ).fit(X, y)
-    assert search.max_resources_ == 300 and search.min_resources_ == 30
     schedule = hyperband_schedule(30, 300, 3)
+    # the smallest rung is 300 / 3**2 rounded down, not the 30 asked for
+    assert search.max_resources_ == 300 and search.min_resources_ == 33
+    assert schedule[0][0][1] == 33 and hyperband_schedule(33, 300, 3) == schedule
     assert search.n_resources_ == [[r for _, r in b] for b in schedule]
     assert search.n_candidates_ == [[n for n, _ in b] for b in schedule]
     res = search.cv_results_
@@ -559,3 +577,240 @@ def test_subsampled_splits_compare_equal_when_they_split_alike():
     assert a != _SubsampledSplits(base, 0.25, stratify=True, random_state=0)
     assert a != _SubsampledSplits(base, 0.5, stratify=True, random_state=1)
     assert a != _SubsampledSplits(StratifiedKFold(3), 0.5, True, random_state=0)
+
+
+# -- schedule sizes: refused by arithmetic, before anything is allocated ------
+@contextlib.contextmanager
+def _deadline(seconds):
+    """Fail instead of hanging (or allocating gigabytes) for long."""
+
+    def expire(signum, frame):
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        # 3**18 candidates in the first bracket: 8.7 GiB of candidates
+        ((1, 10**9, 3), {}, r"about 3.87e\+08 candidates .* 100,000 a bracket"),
+        # s_max = 16 million: the loop over brackets never ended
+        ((30, 150, 1.0000001), {}, r"16,094,380 rungs .* 1,000,000 candidates"),
+        ((1, 1, 3), {"n_brackets": 10**9}, r"more than 1,000,000 candidates in all"),
+        ((1, 81, 3), {"max_cost": 10**9}, r"more than 1,000,000 candidates in all"),
+        ((1, 10, 1.0001), {}, r"more than 1,000,000 candidates in all"),
+    ],
+)
+def test_absurd_schedules_are_refused_quickly(args, kwargs, match):
+    with _deadline(10):
+        with pytest.raises(ValueError, match=match) as info:
+            hyperband_schedule(*args, **kwargs)
+        assert "min_resources" in str(info.value) and "factor" in str(info.value)
+        with pytest.raises(ValueError, match=match):
+            HyperbandStrategy(SPACE, *args, **kwargs, random_state=0)
+
+
+def test_large_but_sane_schedules_are_built():
+    schedule = hyperband_schedule(1, 2**16, 2)
+    assert schedule[0][0] == (2**16, 1) and len(schedule) == 17
+
+
+def test_absurd_search_is_refused_before_any_fit():
+    X, y = data(60)
+    search = HyperbandSearchCV(
+        BudgetClassifier(),
+        SPACE,
+        resource="n_estimators",
+        min_resources=1,
+        max_resources=10**9,
+        cv=2,
+    )
+    with _deadline(10), pytest.raises(ValueError, match="max_resources=1000000000"):
+        search.fit(X, y)
+    assert BudgetClassifier.fit_log == []
+
+
+# -- n_iter: a budget in full-resource evaluations ---------------------------
+@pytest.mark.parametrize(
+    "r_min, r_max, eta", [(1, 81, 3), (1, 27, 3), (2, 100, 3), (5, 200, 2.5)]
+)
+@pytest.mark.parametrize("max_cost", [1, 4.5, 10, 23.5, 60, 200])
+def test_max_cost_takes_whole_brackets_in_order_within_the_budget(
+    r_min, r_max, eta, max_cost
+):
+    one_iteration = hyperband_schedule(r_min, r_max, eta)
+    schedule = hyperband_schedule(r_min, r_max, eta, max_cost=max_cost)
+    n = len(schedule)
+    assert n >= 1
+    # Hyperband's order, cycling into further iterations
+    assert schedule == [one_iteration[k % len(one_iteration)] for k in range(n)]
+    cost = schedule_cost(schedule, r_max)
+    assert cost <= max_cost or n == 1
+    # the next bracket would have exceeded the budget
+    following = one_iteration[n % len(one_iteration)]
+    assert cost + schedule_cost([following], r_max) > max_cost
+    # n_brackets and max_cost together: whichever comes first
+    assert hyperband_schedule(r_min, r_max, eta, 2, max_cost) == schedule[:2]
+
+
+def _budget_search(**kwargs):
+    params = dict(
+        param_distributions=SPACE,
+        resource="n_estimators",
+        max_resources=27,
+        cv=2,
+        random_state=0,
+    )
+    params.update(kwargs)
+    return HyperbandSearchCV(BudgetClassifier(), **params)
+
+
+@pytest.mark.parametrize("n_iter", [12, 20, 50])
+def test_n_iter_spends_at_most_that_many_full_resource_evaluations(n_iter):
+    X, y = data(60)
+    search = _budget_search(n_iter=n_iter, refit=False).fit(X, y)
+    min_r = search.min_resources_
+    assert search.schedule_ == hyperband_schedule(min_r, 27, 3, max_cost=n_iter)
+    assert search.n_brackets_ == len(search.schedule_)
+    res = search.cv_results_
+    # what was spent, read from cv_results_: the plan, within the budget
+    spent = sum(res["n_resources"]) / 27
+    assert spent == pytest.approx(search.schedule_cost_)
+    assert search.schedule_cost_ <= n_iter
+    # more rows than n_iter (cheap ones): the driver did not cut a bracket
+    assert len(res["params"]) > n_iter
+    assert search.n_candidates_ == [[n for n, _ in b] for b in search.schedule_]
+    assert search.stop_reason_ == "exhausted"
+    # the cost of ``n_iter`` candidates of RandomizedSearchCV: about as many
+    # fits' worth of resource, never more
+    assert 0.6 * n_iter < search.schedule_cost_ <= n_iter
+
+
+def test_n_iter_below_the_first_bracket_runs_it_alone_and_warns():
+    X, y = data(60)
+    first_cost = schedule_cost(hyperband_schedule(1, 27, 3)[:1], 27)
+    with pytest.warns(UserWarning, match=r"n_iter=2 is less than the cost"):
+        search = _budget_search(n_iter=2, min_resources=1).fit(X, y)
+    assert search.n_brackets_ == 1
+    assert search.schedule_cost_ == pytest.approx(first_cost)
+
+
+def test_n_iter_none_keeps_one_iteration_and_n_brackets():
+    X, y = data(60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        search = _budget_search(min_resources=1).fit(X, y)
+    assert search.schedule_ == hyperband_schedule(1, 27, 3)
+    search = _budget_search(min_resources=1, n_brackets=6).fit(X, y)
+    assert search.schedule_ == hyperband_schedule(1, 27, 3, n_brackets=6)
+    # n_iter and n_brackets: whichever limit comes first
+    search = _budget_search(min_resources=1, n_brackets=2, n_iter=100).fit(X, y)
+    assert search.n_brackets_ == 2
+
+
+def test_the_call_every_search_class_accepts():
+    X, y = data(90)
+    search = HyperbandSearchCV(
+        DecisionTreeClassifier(random_state=0),
+        param_distributions={"max_depth": Integer(1, 6), "criterion": ["gini"]},
+        n_iter=20,
+        scoring="accuracy",
+        cv=3,
+        n_jobs=1,
+        random_state=0,
+    ).fit(X, y)
+    assert search.schedule_cost_ <= 20
+    assert search.best_params_
+
+
+# -- errors and resources that say what runs ----------------------------------
+def _mask_pairs(n_samples, n_splits=3):
+    pairs = []
+    for k in range(n_splits):
+        test = np.zeros(n_samples, dtype=bool)
+        test[k::n_splits] = True
+        pairs.append((~test, test))
+    return pairs
+
+
+def test_boolean_mask_cv_pairs_work_like_index_pairs():
+    X, y = data(120)
+    masks = _mask_pairs(len(y))
+    indices = [(np.flatnonzero(tr), np.flatnonzero(te)) for tr, te in masks]
+    runs = [
+        HyperbandSearchCV(
+            BudgetClassifier(), SPACE, cv=cv, min_resources=30, random_state=0
+        ).fit(X, y)
+        for cv in (masks, indices)
+    ]
+    assert runs[0].cv_results_["params"] == runs[1].cv_results_["params"]
+    assert runs[0].n_candidates_ == runs[1].n_candidates_
+    sizes = [n for _, _, n, _ in BudgetClassifier.fit_log]
+    half = len(sizes) // 2
+    assert sizes[:half] == sizes[half:]  # the same subsamples
+
+
+def test_unlimited_max_iter_says_what_is_wrong_before_any_fit():
+    X, y = data(60)
+    search = HyperbandSearchCV(
+        SVC(), {"C": Real(0.1, 10.0, log=True)}, resource="max_iter", cv=2
+    )
+    with pytest.raises(ValueError, match=r"SVC has max_iter=-1 .*set max_resources"):
+        search.fit(X, y)
+    with pytest.raises(ValueError, match=r"n_estimators=0 .*set max_resources"):
+        HyperbandSearchCV(
+            BudgetClassifier(n_estimators=0), SPACE, resource="n_estimators", cv=2
+        ).fit(X, y)
+    assert BudgetClassifier.fit_log == []
+
+
+def test_min_resources_reports_the_smallest_rung_that_runs():
+    X, y = data(60)
+    search = _budget_search(
+        min_resources=4, max_resources=100, refit=False, random_state=0
+    ).fit(X, y)
+    # 100 / 3**2 = 11.1: the rungs are 11, 33 and 100 resource units
+    assert search.min_resources_ == 11
+    assert search.n_resources_[0] == [11, 33, 100]
+    assert min(search.cv_results_["n_resources"]) == 11
+    assert min(n for _, n, _, _ in BudgetClassifier.fit_log) == 11
+    assert hyperband_schedule(11, 100, 3) == search.schedule_
+
+
+def test_exhausted_cv_iterator_is_refused_clearly():
+    X, y = data(60)
+    search = HyperbandSearchCV(
+        BudgetClassifier(), SPACE, cv=iter([]), min_resources="smallest"
+    )
+    with pytest.raises(ValueError, match="(?i)split") as info:
+        search.fit(X, y)
+    assert "min_resources" not in str(info.value)
+    assert BudgetClassifier.fit_log == []
+
+
+# -- finite spaces: no evaluation repeated ------------------------------------
+def test_finite_space_never_evaluates_a_candidate_twice_at_one_resource():
+    X, y = data(60)
+    space = {"x": Categorical([0.1, 0.3, 0.5]), "cheap_bonus": [0.0, 0.5]}
+    search = _budget_search(
+        param_distributions=space, min_resources=1, n_brackets=8, refit=False
+    )
+    search.fit(X, y)
+    fits = [(x, n) for x, n, _, _ in BudgetClassifier.fit_log]
+    assert len(fits) == 2 * len(search.cv_results_["params"])  # cv=2
+    res = search.cv_results_
+    evaluated = [
+        (tuple(sorted(p.items())), r) for p, r in zip(res["params"], res["n_resources"])
+    ]
+    assert len(evaluated) == len(set(evaluated))
+    # every planned rung ran, known results taking the place of repeats
+    assert search.n_candidates_ == [[n for n, _ in b] for b in search.schedule_]
+    assert len(evaluated) < sum(n for b in search.schedule_ for n, _ in b)
+    assert search.best_params_["x"] == 0.3

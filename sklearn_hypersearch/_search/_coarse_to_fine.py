@@ -12,6 +12,7 @@ from sklearn_hypersearch._search._base import _BaseHyperSearch
 from sklearn_hypersearch._search._docs import fill_doc
 from sklearn_hypersearch._strategies._coarse_to_fine import (
     CoarseToFineStrategy,
+    auto_n_stages,
     stage_budgets,
 )
 
@@ -53,9 +54,13 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
     n_iter : int, default=10
         Total number of candidates evaluated over all stages.
 
-    n_stages : int, default=4
+    n_stages : int or "auto", default="auto"
         Number of stages, including the coarse stage 0. ``n_stages=1`` is a
-        plain space-filling search.
+        plain space-filling search. "auto" is 4 stages, or as many as
+        ``n_iter`` allows when it is too small to give stage 0 ``top_k``
+        candidates and every later stage one (1 stage for ``n_iter <= 2``
+        with the default ``top_k=2``). An explicit ``n_stages`` that
+        ``n_iter`` cannot fill is a ``ValueError`` before any fit.
 
     top_k : int, default=2
         Number of regions refined by each later stage.
@@ -154,7 +159,10 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
         **_BaseHyperSearch._parameter_constraints,
         "param_distributions": [dict, list],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "n_stages": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_stages": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "top_k": [Interval(numbers.Integral, 1, None, closed="left")],
         "shrink": [Interval(numbers.Real, 0, 1, closed="neither")],
         "fine": [StrOptions({"random", "grid"})],
@@ -169,7 +177,7 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
         param_distributions,
         *,
         n_iter=10,
-        n_stages=4,
+        n_stages="auto",
         top_k=2,
         shrink=0.5,
         fine="random",
@@ -223,7 +231,10 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
     def _checked_space(self):
         space = super()._checked_space()
         # "n_iter too small for the stages" is raised here, before any fit
-        stage_budgets(self.n_iter, self.n_stages, self.top_k, self.coarse_fraction)
+        n_stages = self.n_stages
+        if n_stages == "auto":
+            n_stages = auto_n_stages(self.n_iter, self.top_k, self.coarse_fraction)
+        stage_budgets(self.n_iter, n_stages, self.top_k, self.coarse_fraction)
         return space
 
     def _strategy_settings(self):

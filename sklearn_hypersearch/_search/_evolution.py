@@ -10,7 +10,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from sklearn_hypersearch._search._base import _BaseHyperSearch
 from sklearn_hypersearch._search._docs import fill_doc
-from sklearn_hypersearch._strategies._evolution import EvolutionStrategy
+from sklearn_hypersearch._strategies._evolution import (
+    EvolutionStrategy,
+    default_n_elite,
+    default_tournament_size,
+)
+
+# Generations run by n_generations="auto" when n_iter is None.
+_DEFAULT_GENERATIONS = 10
 
 
 @fill_doc
@@ -53,22 +60,28 @@ class EvolutionSearchCV(_BaseHyperSearch):
         evaluates ``population_size`` candidates, every later one
         ``population_size - n_elite``.
 
-    n_generations : int or None, default=10
-        Number of generations, including the initial design. None runs
-        until ``n_iter`` or another stopping rule ends the search.
+    n_generations : int, "auto" or None, default="auto"
+        Most generations, including the initial design. "auto" is 10
+        generations when ``n_iter`` is None and no limit otherwise, so that
+        ``n_iter`` alone sets the budget, as in the other searches. None
+        runs until ``n_iter`` or another stopping rule ends the search.
 
     n_iter : int or None, default=None
-        Most candidates to evaluate in total; the last generation is cut
-        short when the budget runs out. At least one of ``n_generations``
-        and ``n_iter`` must be set.
+        Most candidates to evaluate in total (elites, which are not refitted,
+        do not count); the last generation is cut short when the budget runs
+        out. With ``n_generations`` too, the search stops at whichever
+        limit comes first; ``n_generations=None`` needs ``n_iter``.
 
-    n_elite : int, default=4
+    n_elite : int or None, default=None
         Best individuals that survive each generation unchanged (and are not
-        refitted). Must be smaller than ``population_size``.
+        refitted). Must be smaller than ``population_size``. None means 40%
+        of ``population_size`` rounded down, at least 1: 4 for the default
+        population of 10, 1 for a population of 2 to 4.
 
-    tournament_size : int, default=3
+    tournament_size : int or None, default=None
         Individuals compared in each parent-selection tournament; larger
-        values select harder. At most ``population_size``.
+        values select harder. At most ``population_size``. None means
+        ``min(3, population_size)``.
 
     crossover_rate : float, default=0.9
         Probability that a child recombines two parents rather than copying
@@ -120,6 +133,13 @@ class EvolutionSearchCV(_BaseHyperSearch):
     ``individual`` numbers of the parents joined by commas, ``""`` for
     designed or fresh random points).
 
+    Without ``n_iter``, the search evaluates ``population_size +
+    (n_generations - 1) * (population_size - n_elite)`` candidates (fewer if
+    a finite space runs out of new points): 64 with the defaults. With
+    ``n_iter``, it evaluates ``n_iter`` candidates, like
+    :class:`~sklearn.model_selection.RandomizedSearchCV` with the same
+    ``n_iter``.
+
     ``patience`` counts evaluated candidates, not generations: a
     generation after the first evaluates ``population_size - n_elite``
     candidates, so ``patience=k * (population_size - n_elite)`` stops the
@@ -149,8 +169,8 @@ class EvolutionSearchCV(_BaseHyperSearch):
     ...     n_generations=3,
     ...     random_state=0,
     ... ).fit(X, y)
-    >>> len(search.cv_results_["params"])
-    10
+    >>> len(search.cv_results_["params"])  # 6 + 2 * (6 - n_elite), n_elite=2
+    14
     >>> search.history_["generation"]
     [0, 1, 2]
     >>> print(f"{search.best_score_:.2f}")
@@ -161,10 +181,14 @@ class EvolutionSearchCV(_BaseHyperSearch):
         **_BaseHyperSearch._parameter_constraints,
         "param_distributions": [dict, list],
         "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
-        "n_generations": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "n_generations": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "n_elite": [Interval(numbers.Integral, 0, None, closed="left")],
-        "tournament_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_elite": [Interval(numbers.Integral, 0, None, closed="left"), None],
+        "tournament_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "crossover_rate": [Interval(numbers.Real, 0, 1, closed="both")],
         "mutation_rate": [Interval(numbers.Real, 0, 1, closed="both"), None],
         "mutation_scale": [Interval(numbers.Real, 0, 1, closed="right")],
@@ -178,10 +202,10 @@ class EvolutionSearchCV(_BaseHyperSearch):
         param_distributions,
         *,
         population_size=10,
-        n_generations=10,
+        n_generations="auto",
         n_iter=None,
-        n_elite=4,
-        tournament_size=3,
+        n_elite=None,
+        tournament_size=None,
         crossover_rate=0.9,
         mutation_rate=None,
         mutation_scale=0.2,
@@ -240,13 +264,16 @@ class EvolutionSearchCV(_BaseHyperSearch):
                 "At least one of n_generations and n_iter must be set, got "
                 "n_generations=None and n_iter=None."
             )
-        if self.n_elite >= self.population_size:
+        if self.n_elite is not None and self.n_elite >= self.population_size:
             raise ValueError(
                 "n_elite must be smaller than population_size, got "
                 f"n_elite={self.n_elite} and "
                 f"population_size={self.population_size}."
             )
-        if self.tournament_size > self.population_size:
+        if (
+            self.tournament_size is not None
+            and self.tournament_size > self.population_size
+        ):
             raise ValueError(
                 "tournament_size must be at most population_size, got "
                 f"tournament_size={self.tournament_size} and "
@@ -254,19 +281,32 @@ class EvolutionSearchCV(_BaseHyperSearch):
             )
         return super()._checked_space()
 
+    def _n_elite(self):
+        if self.n_elite is None:
+            return default_n_elite(self.population_size)
+        return self.n_elite
+
+    def _max_generations(self):
+        if self.n_generations == "auto":
+            return _DEFAULT_GENERATIONS if self.n_iter is None else None
+        return self.n_generations
+
     def _make_strategy(self, space, random_state):
+        tournament_size = self.tournament_size
+        if tournament_size is None:
+            tournament_size = default_tournament_size(self.population_size)
         return EvolutionStrategy(
             space,
             random_state,
             population_size=self.population_size,
-            n_elite=self.n_elite,
-            tournament_size=self.tournament_size,
+            n_elite=self._n_elite(),
+            tournament_size=tournament_size,
             crossover_rate=self.crossover_rate,
             mutation_rate=self.mutation_rate,
             mutation_scale=self.mutation_scale,
             branch_rate=self.branch_rate,
             init=self.init,
-            max_generations=self.n_generations,
+            max_generations=self._max_generations(),
         )
 
     def _set_search_attributes(self, strategy, results, score_key):

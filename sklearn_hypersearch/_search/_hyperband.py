@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numbers
+import warnings
 from collections import defaultdict
 
 import numpy as np
@@ -19,6 +20,7 @@ from sklearn_hypersearch._space import Space
 from sklearn_hypersearch._strategies._hyperband import (
     HyperbandStrategy,
     hyperband_schedule,
+    schedule_cost,
 )
 
 # "auto" min_resources keeps at most this many halvings per bracket, i.e. at
@@ -51,6 +53,18 @@ class HyperbandSearchCV(_BaseHyperSearch):
         :class:`~sklearn_hypersearch.Space`). The resource must not be
         one of them.
 
+    n_iter : int or None, default=None
+        Budget in full-resource evaluations, so that it buys about the
+        compute of ``RandomizedSearchCV(n_iter=n_iter)``: whole brackets
+        run, in Hyperband's order and cycling into further Hyperband
+        iterations, as long as their total resource (the sum over rungs of
+        candidates times resource) stays within
+        ``n_iter * max_resources_``. A bracket is never cut short. At
+        least one bracket runs: if ``n_iter`` is below the cost of the
+        first bracket (about ``s_max + 1`` full evaluations), that bracket
+        runs alone and a ``UserWarning`` says so. None runs ``n_brackets``.
+        ``schedule_`` and ``schedule_cost_`` give the plan.
+
     resource : "n_samples" or str, default="n_samples"
         What a candidate's budget buys. ``"n_samples"`` subsamples the
         training part of every CV split (stratified for classifiers); the
@@ -66,22 +80,26 @@ class HyperbandSearchCV(_BaseHyperSearch):
         the parameter's value in ``estimator``.
 
     min_resources : int, "auto" or "smallest", default="auto"
-        Fewest resource units given to a candidate. "smallest" is
+        Fewest resource units a candidate may get. "smallest" is
         ``2 * n_splits`` samples (times the number of classes for a
         classifier) for ``"n_samples"``, and 1 for a parameter. "auto"
         is the larger of "smallest" and ``max_resources / factor**4``, so
-        that at most five brackets run.
+        that at most five brackets run. The rungs are
+        ``max_resources * factor**-k`` rounded down, so the smallest one,
+        ``min_resources_``, may be larger.
 
     factor : float, default=3
         The paper's ``eta``: each rung keeps the best ``1 / factor`` of its
         candidates and gives them ``factor`` times more resource.
 
     n_brackets : int or "auto", default="auto"
-        Brackets to run. "auto" runs ``s_max + 1`` of them with
+        Most brackets to run. "auto" runs as many as ``n_iter`` allows, or
+        without ``n_iter`` ``s_max + 1`` of them with
         ``s_max = floor(log_factor(max_resources / min_resources))``: one
         Hyperband iteration. More brackets repeat the cycle (useful with a
         model-based sampler, which improves as results accumulate); fewer
-        keep the most exploratory ones.
+        keep the most exploratory ones. With ``n_iter`` too, the search
+        stops at whichever limit comes first.
 
     sampler : {"random", "bohb", "tpe"}, default="random"
         How the first rung of a bracket is drawn: from the prior, or
@@ -98,7 +116,9 @@ class HyperbandSearchCV(_BaseHyperSearch):
     <search_attributes>
 
     min_resources_ : int
-        Resolved ``min_resources``.
+        Resource of the smallest rung, the first of the first bracket:
+        ``max_resources_ / factor**s_max`` rounded down, at least
+        ``min_resources``.
 
     max_resources_ : int
         Resolved ``max_resources``.
@@ -106,11 +126,29 @@ class HyperbandSearchCV(_BaseHyperSearch):
     n_brackets_ : int
         Number of brackets in the schedule.
 
+    schedule_ : list of list of (int, int)
+        The planned ``(n_candidates, n_resources)`` of every rung, one list
+        per bracket in running order: what runs unless a stopping rule
+        (``max_time``, ``patience``, ``target_score``) ends the search
+        first. On a finite space a bracket starts at most as many
+        candidates as the space has points.
+
+    schedule_cost_ : float
+        Cost of ``schedule_`` in full-resource evaluations,
+        ``sum(n * r) / max_resources_``, each evaluation being ``n_splits``
+        fits. At most ``n_iter``, unless the first bracket alone costs
+        more.
+
     n_resources_ : list of list of int
-        Resource of each evaluated rung, one list per bracket.
+        Resource of each rung that ran, one list per bracket.
 
     n_candidates_ : list of list of int
-        Number of candidates evaluated at each rung, one list per bracket.
+        Number of candidates of each rung that ran, one list per bracket.
+        A candidate whose result with a rung's resource is already known
+        (on a finite space, where brackets draw the same points) is not
+        evaluated again: its known score takes its place in the rung, so
+        ``cv_results_`` holds one row per evaluation, possibly fewer than
+        these counts add up to.
 
     See Also
     --------
@@ -125,13 +163,16 @@ class HyperbandSearchCV(_BaseHyperSearch):
     bracket ``s`` (``s_max`` down to 0) starts
     ``n = ceil((s_max + 1) / (s + 1) * eta**s)`` candidates with
     ``max_resources_ * eta**-s`` resources; rung ``i`` evaluates
-    ``floor(n * eta**-i)`` of them with ``max_resources_ * eta**(i - s)``.
-    Each bracket spends about ``(s_max + 1) * max_resources_`` resource
-    units, so one Hyperband iteration spends about ``(s_max + 1)**2``
-    full-resource evaluations (times ``n_splits``). For ``R = 81`` and
-    ``eta = 3`` that is 1902 units of ``max_resources_ / 81``, the cost of
-    23.5 full evaluations, for 143 candidates; ``sum(n * r)`` over
-    ``n_candidates_`` and ``n_resources_`` gives the exact figure.
+    ``floor(n * eta**-i)`` of them with ``max_resources_ * eta**(i - s)``
+    (resources rounded down). Each bracket spends about
+    ``(s_max + 1) * max_resources_`` resource units, so one Hyperband
+    iteration spends about ``(s_max + 1)**2`` full-resource evaluations
+    (times ``n_splits``). For ``R = 81`` and ``eta = 3`` that is 1902 units
+    of ``max_resources_ / 81``, the cost of 23.5 full evaluations, for 143
+    candidates: ``schedule_cost_`` gives the exact figure, and ``n_iter``
+    sets it. Schedules that would start a bracket with more than 100,000
+    candidates, or evaluate more than 1,000,000 in all, are refused before
+    any fit.
 
     Brackets run one after the other, the most aggressive first, so that
     a candidate that a cheap bracket finds reaches the full resource early
@@ -163,29 +204,46 @@ class HyperbandSearchCV(_BaseHyperSearch):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.tree import DecisionTreeClassifier
-    >>> from sklearn_hypersearch import HyperbandSearchCV
+    >>> from sklearn_hypersearch import HyperbandSearchCV, Integer
     >>> X, y = load_iris(return_X_y=True)
     >>> search = HyperbandSearchCV(
     ...     DecisionTreeClassifier(random_state=0),
-    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": (1, 20)},
+    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": Integer(1, 20)},
     ...     factor=2,
     ...     random_state=0,
     ... ).fit(X, y)
     >>> search.min_resources_, search.max_resources_
-    (30, 150)
+    (37, 150)
     >>> search.n_resources_
-    [[38, 75, 150], [75, 150], [150]]
+    [[37, 75, 150], [75, 150], [150]]
     >>> search.n_candidates_
     [[4, 2, 1], [3, 1], [3]]
+    >>> round(search.schedule_cost_, 2)
+    8.49
     >>> int(search.cv_results_["n_resources"][search.best_index_])
     150
     >>> print(f"{search.best_score_:.2f}")
     0.9...
+
+    ``n_iter`` buys the compute of that many full-resource evaluations, as
+    in :class:`~sklearn.model_selection.RandomizedSearchCV`, here two
+    Hyperband iterations:
+
+    >>> search = HyperbandSearchCV(
+    ...     DecisionTreeClassifier(random_state=0),
+    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": Integer(1, 20)},
+    ...     n_iter=17,
+    ...     factor=2,
+    ...     random_state=0,
+    ... ).fit(X, y)
+    >>> search.n_brackets_, round(search.schedule_cost_, 2)
+    (6, 16.97)
     """
 
     _parameter_constraints: dict = {
         **_BaseHyperSearch._parameter_constraints,
         "param_distributions": [dict, list, Space],
+        "n_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "resource": [str],
         "max_resources": [
             Interval(numbers.Integral, 1, None, closed="left"),
@@ -208,6 +266,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         estimator,
         param_distributions,
         *,
+        n_iter=None,
         resource="n_samples",
         max_resources="auto",
         min_resources="auto",
@@ -249,6 +308,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
             initial_results=initial_results,
         )
         self.param_distributions = param_distributions
+        self.n_iter = n_iter
         self.resource = resource
         self.max_resources = max_resources
         self.min_resources = min_resources
@@ -267,6 +327,12 @@ class HyperbandSearchCV(_BaseHyperSearch):
                 "shuffle=False."
             )
         self._n_samples_orig = _num_samples(X)
+        n_splits = self._checked_cv_orig.get_n_splits(X, y, **split_params)
+        if n_splits < 1:
+            raise ValueError(
+                "cv yields no train/test split (an exhausted iterator?); "
+                "HyperbandSearchCV needs at least one."
+            )
         space = self._checked_space()
         searched = {n for sub in space.subspaces for n in sub.names}
         if self.resource in searched:
@@ -276,21 +342,40 @@ class HyperbandSearchCV(_BaseHyperSearch):
             )
         if self.resource == "n_samples":
             default_max = self._n_samples_orig
-            smallest = self._checked_cv_orig.get_n_splits(X, y, **split_params) * 2
+            smallest = n_splits * 2
             n_classes = self._n_classes(y)
             smallest *= n_classes or 1
         else:
             default_max = _integer_parameter(self.estimator, self.resource)
             smallest = 1
         self.max_resources_ = self._resolve_max(default_max)
-        self.min_resources_ = self._resolve_min(smallest)
+        min_resources = self._resolve_min(smallest)
+        # the schedule's size is checked here, before anything is allocated
         schedule = hyperband_schedule(
-            self.min_resources_, self.max_resources_, self.factor, self._n_brackets()
+            min_resources,
+            self.max_resources_,
+            self.factor,
+            self._n_brackets(),
+            self.n_iter,
         )
+        # the rungs start at max_resources_ / factor**s_max, rounded down,
+        # which may exceed the min_resources asked for; report what runs
+        # (the same schedule follows from it)
+        self.min_resources_ = schedule[0][0][1]
         self.n_brackets_ = len(schedule)
+        first_cost = schedule_cost(schedule[:1], self.max_resources_)
+        if self.n_iter is not None and first_cost > self.n_iter:
+            warnings.warn(
+                f"n_iter={self.n_iter} is less than the cost of Hyperband's "
+                f"first bracket ({first_cost:.3g} full-resource evaluations): "
+                "HyperbandSearchCV runs that bracket alone. Raise "
+                "min_resources or factor for cheaper brackets.",
+                UserWarning,
+            )
         if self.resource == "n_samples":
-            lowest = min(r for rungs in schedule for _, r in rungs)
-            self._check_enough_samples(X, y, split_params, lowest, n_classes)
+            self._check_enough_samples(
+                X, y, split_params, self.min_resources_, n_classes
+            )
 
     def _n_classes(self, y):
         if y is None or not is_classifier(self.estimator):
@@ -305,6 +390,14 @@ class HyperbandSearchCV(_BaseHyperSearch):
                 raise ValueError(
                     f"max_resources='auto' takes the value of {self.resource!r} "
                     f"in the estimator, which is not an int; set max_resources."
+                )
+            if default_max < 1:
+                raise ValueError(
+                    f"max_resources='auto' takes the value of {self.resource!r} "
+                    f"in the estimator, but {type(self.estimator).__name__} has "
+                    f"{self.resource}={default_max} (for many estimators, "
+                    "-1 or 0 means no limit), which is no number of resource "
+                    "units: set max_resources to an int >= 1."
                 )
             return int(default_max)
         if self.resource == "n_samples" and self.max_resources > self._n_samples_orig:
@@ -340,6 +433,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         needed = max(2, n_classes or 0)
         fraction = lowest / self._n_samples_orig
         for train, _ in self._checked_cv_orig.split(X, y, **split_params):
+            train = _as_indices(train)
             n_train = _subsample_size(len(train), fraction)
             if n_train < needed:
                 what = f" (one per class of {n_classes})" if n_classes else ""
@@ -347,8 +441,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
                     f"resource='n_samples': the smallest rung uses {lowest} of "
                     f"the {self._n_samples_orig} samples, which leaves {n_train} "
                     f"training samples in a CV split of {len(train)}; at least "
-                    f"{needed}{what} are needed. Raise min_resources (now "
-                    f"{self.min_resources_}) or use fewer CV splits."
+                    f"{needed}{what} are needed. Raise min_resources "
+                    "or use fewer CV splits."
                 )
 
     # -- the search ---------------------------------------------------------
@@ -364,7 +458,13 @@ class HyperbandSearchCV(_BaseHyperSearch):
             n_brackets=self._n_brackets(),
             sampler=self.sampler,
             random_state=random_state,
+            max_cost=self.n_iter,
         )
+
+    def _max_candidates(self):
+        # n_iter budgets the brackets (in the strategy), not rows: the search
+        # ends when the strategy's last bracket does, never inside one
+        return None
 
     def _counts_for_stopping(self, candidate):
         # only full-resource scores may stop the search (target, patience)
@@ -392,24 +492,11 @@ class HyperbandSearchCV(_BaseHyperSearch):
             yield indices, [dict(candidates[i].params) for i in indices], cv
 
     def _set_search_attributes(self, strategy, results, score_key):
-        self._set_schedule_attributes(results)
-
-    def _set_schedule_attributes(self, results):
-        counts = defaultdict(lambda: defaultdict(int))
-        resources = {}
-        if results is not None:
-            for b, i, r in zip(
-                results["bracket"], results["rung"], results["n_resources"]
-            ):
-                counts[int(b)][int(i)] += 1
-                resources[int(b), int(i)] = int(r)
-        brackets = sorted(counts)
-        self.n_candidates_ = [
-            [counts[b][i] for i in sorted(counts[b])] for b in brackets
-        ]
-        self.n_resources_ = [
-            [resources[b, i] for i in sorted(counts[b])] for b in brackets
-        ]
+        self.schedule_ = [list(rungs) for rungs in strategy.schedule]
+        self.schedule_cost_ = strategy.cost
+        done = strategy.rungs_done
+        self.n_candidates_ = [[n for n, _ in rungs] for rungs in done]
+        self.n_resources_ = [[r for _, r in rungs] for rungs in done]
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):
@@ -476,6 +563,12 @@ def _subsample_size(n, fraction):
     return int(fraction * n)
 
 
+def _as_indices(part):
+    """A split's part as indices; a boolean mask (cv pairs may be) too."""
+    part = np.asarray(part)
+    return np.flatnonzero(part) if part.dtype == bool else part
+
+
 class _SubsampledSplits:
     """Splitter that keeps a fraction of the training part of each split.
 
@@ -514,6 +607,7 @@ class _SubsampledSplits:
             if type_of_target(y) in ("binary", "multiclass"):
                 labels = np.unique(np.asarray(y), return_inverse=True)[1]
         for train, test in self.base_cv.split(X, y, groups, **params):
+            train = _as_indices(train)
             n_keep = _subsample_size(len(train), self.fraction)
             if labels is None:
                 keep = rng.permutation(len(train))[:n_keep]

@@ -226,7 +226,16 @@ class BayesStrategy(BaseStrategy):
 
     # -- protocol ---------------------------------------------------------
     def _tell(self, candidates, scores):
-        for cand, score in zip(candidates, scores):
+        # The models depend on the order of their data (round-off in the GP,
+        # splits of the trees): a batch is added in the order it was asked,
+        # however it is told, so that its results give one state.
+        asked = {key: i for i, key in enumerate(self._pending)}
+        order = sorted(
+            range(len(candidates)),
+            key=lambda i: asked.get(self.space.key(candidates[i].params), len(asked) + i),
+        )
+        for i in order:
+            cand, score = candidates[i], scores[i]
             key = self.space.key(cand.params)
             b = self.space.subspace_of(cand.params)
             unit = self._encoders[b].snap(
@@ -355,10 +364,11 @@ class BayesStrategy(BaseStrategy):
             if refit and fitted is not None:
                 self._warp_fit = (len(y), fitted)
         out, start = [], 0
-        for units, scores in zip(self._units, self._scores):
+        for enc, units, scores in zip(self._encoders, self._units, self._scores):
             s = y[start : start + len(scores)]
             start += len(scores)
-            out.append((np.array(units).reshape(len(s), -1), s))
+            # a subspace without told scores has an empty (0, n_dims) array
+            out.append((np.array(units, dtype=float).reshape(len(s), enc.n_dims), s))
         return out, y.min()
 
     # -- surrogate-based proposals ----------------------------------------

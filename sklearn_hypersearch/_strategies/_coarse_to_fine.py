@@ -28,6 +28,8 @@ _DESIGNS = ("sobol", "lhs", "random")
 _MAX_ENUMERATED = 20_000
 # Fresh draws attempted in a region before it is widened.
 _DRAW_ATTEMPTS = 5
+# Stages of n_stages="auto" when n_iter allows them.
+_AUTO_STAGES = 4
 
 
 def stage_budgets(n_iter, n_stages, top_k, coarse_fraction):
@@ -82,6 +84,26 @@ def stage_budgets(n_iter, n_stages, top_k, coarse_fraction):
     return budgets
 
 
+def auto_n_stages(n_iter, top_k, coarse_fraction):
+    """``n_stages="auto"``: 4 stages, or the most that ``n_iter`` allows.
+
+    Stage 0 needs ``top_k`` candidates and every later stage one, so a
+    small ``n_iter`` gets fewer stages, down to a single space-filling
+    stage.
+
+    Examples
+    --------
+    >>> from sklearn_hypersearch._strategies._coarse_to_fine import auto_n_stages
+    >>> [auto_n_stages(n, top_k=2, coarse_fraction=0.4) for n in range(1, 7)]
+    [1, 1, 2, 3, 4, 4]
+    """
+    return next(
+        n
+        for n in range(_AUTO_STAGES, 0, -1)
+        if _split(n_iter, n, top_k, coarse_fraction) is not None
+    )
+
+
 def _split(n_iter, n_stages, top_k, coarse_fraction):
     """The stage budgets, or None if ``n_iter`` is too small."""
     if n_stages == 1:
@@ -129,8 +151,10 @@ class CoarseToFineStrategy(BaseStrategy):
         What to search (anything :class:`~sklearn_hypersearch.Space` accepts).
     n_iter : int
         Total number of candidates over all stages.
-    n_stages : int, default=4
-        Number of stages, including the coarse stage 0.
+    n_stages : int or "auto", default="auto"
+        Number of stages, including the coarse stage 0. "auto" is 4, or
+        fewer when ``n_iter`` cannot give stage 0 ``top_k`` candidates and
+        every later stage one (see :func:`auto_n_stages`).
     top_k : int, default=2
         Number of regions refined by each later stage.
     shrink : float, default=0.5
@@ -156,6 +180,8 @@ class CoarseToFineStrategy(BaseStrategy):
 
     Attributes
     ----------
+    n_stages : int
+        The number of stages (``"auto"`` resolved).
     stage_budgets : list of int
         Candidates planned per stage; they sum to ``n_iter``.
     stage_spaces : list of Space
@@ -204,7 +230,7 @@ class CoarseToFineStrategy(BaseStrategy):
         space,
         n_iter,
         *,
-        n_stages=4,
+        n_stages="auto",
         top_k=2,
         shrink=0.5,
         fine="random",
@@ -215,7 +241,6 @@ class CoarseToFineStrategy(BaseStrategy):
     ):
         super().__init__(space, random_state)
         _check_int(n_iter, "n_iter")
-        _check_int(n_stages, "n_stages")
         _check_int(top_k, "top_k")
         for name, value in (("shrink", shrink), ("coarse_fraction", coarse_fraction)):
             if (
@@ -227,6 +252,9 @@ class CoarseToFineStrategy(BaseStrategy):
                     f"{name} must be a float in the open interval (0, 1), got "
                     f"{value!r}."
                 )
+        if n_stages == "auto":
+            n_stages = auto_n_stages(n_iter, top_k, coarse_fraction)
+        _check_int(n_stages, "n_stages")
         if fine not in _FINE:
             raise ValueError(f"fine must be one of {_FINE}, got {fine!r}.")
         if design not in _DESIGNS:

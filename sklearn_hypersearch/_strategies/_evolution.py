@@ -29,6 +29,20 @@ _MAX_ATTEMPTS = 20
 # Finite spaces up to this size are enumerated to find unseen points once
 # random draws keep hitting known ones.
 _MAX_ENUMERATE = 100_000
+# Default share of elites (4 of the default population of 10) and the
+# default tournament size (capped at the population size).
+_ELITE_SHARE = 0.4
+_TOURNAMENT_SIZE = 3
+
+
+def default_n_elite(population_size):
+    """``n_elite=None``: 40% of the population, rounded down, in [1, size - 1]."""
+    return min(population_size - 1, max(1, int(_ELITE_SHARE * population_size)))
+
+
+def default_tournament_size(population_size):
+    """``tournament_size=None``: ``min(3, population_size)``."""
+    return min(_TOURNAMENT_SIZE, population_size)
 
 
 class _Individual:
@@ -103,12 +117,14 @@ class EvolutionStrategy(BaseStrategy):
     random_state : int, RandomState instance, Generator or None, default=None
     population_size : int, default=10
         Individuals in a generation; at least 2.
-    n_elite : int, default=4
+    n_elite : int or None, default=None
         Best individuals that survive each generation unchanged; at most
-        ``population_size - 1``.
-    tournament_size : int, default=3
+        ``population_size - 1``. None means 40% of ``population_size``
+        rounded down, at least 1 (4 for the default population of 10, 1
+        for a population of 2 to 4).
+    tournament_size : int or None, default=None
         Individuals drawn for each selection tournament; at most
-        ``population_size``.
+        ``population_size``. None means ``min(3, population_size)``.
     crossover_rate : float, default=0.9
         Probability that a child recombines two parents.
     mutation_rate : float or None, default=None
@@ -127,6 +143,8 @@ class EvolutionStrategy(BaseStrategy):
 
     Attributes
     ----------
+    n_elite, tournament_size : int
+        The values used (``None`` resolved).
     generation : int
         Index of the last generation proposed (-1 before the first ask).
     population : list of (Candidate, float)
@@ -167,8 +185,8 @@ class EvolutionStrategy(BaseStrategy):
         random_state=None,
         *,
         population_size=10,
-        n_elite=4,
-        tournament_size=3,
+        n_elite=None,
+        tournament_size=None,
         crossover_rate=0.9,
         mutation_rate=None,
         mutation_scale=0.2,
@@ -178,6 +196,10 @@ class EvolutionStrategy(BaseStrategy):
     ):
         super().__init__(space, random_state)
         _check_int(population_size, "population_size", 2)
+        if n_elite is None:
+            n_elite = default_n_elite(population_size)
+        if tournament_size is None:
+            tournament_size = default_tournament_size(population_size)
         _check_int(n_elite, "n_elite", 0)
         if n_elite >= population_size:
             raise ValueError(

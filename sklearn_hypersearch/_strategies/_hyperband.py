@@ -35,37 +35,63 @@ def _ceil(x):
     return int(math.ceil(x - _TOL))
 
 
-def hyperband_schedule(min_resources, max_resources, factor=3, n_brackets=None):
+# Schedules beyond these sizes are refused before anything is built. A rung
+# is drawn at once, and a candidate takes about 1.6 kB (measured on a
+# two-dimensional space): 10**5 candidates are 160 MB and seconds of
+# sampling; 10**6 evaluations make a cv_results_ of gigabytes.
+MAX_BRACKET_CANDIDATES = 100_000
+MAX_SCHEDULE_CANDIDATES = 1_000_000
+
+
+def hyperband_schedule(
+    min_resources, max_resources, factor=3, n_brackets=None, max_cost=None
+):
     """The bracket schedule of Hyperband (Li et al., 2018, Algorithm 1).
 
     With ``R = max_resources / min_resources`` and ``eta = factor``:
     ``s_max = floor(log_eta(R))``; bracket ``s`` (from ``s_max`` down to 0)
     starts ``n = ceil((s_max + 1) / (s + 1) * eta**s)`` candidates and has
     ``s + 1`` rungs; rung ``i`` evaluates ``n_i = floor(n * eta**-i)``
-    candidates with ``r_i = max_resources * eta**(i - s)`` resources (rounded
-    to an integer), and the best ``n_{i+1}`` of them are promoted. Every
-    bracket ends at ``max_resources``. Each bracket spends about
-    ``(s_max + 1) * max_resources`` resource units, so one run of all
-    brackets costs about ``(s_max + 1)**2`` full-resource evaluations.
+    candidates with ``r_i = floor(max_resources * eta**(i - s))`` resources,
+    and the best ``n_{i+1}`` of them are promoted. Every bracket ends at
+    ``max_resources``. Resources are rounded down, as in scikit-learn's
+    halving searches, so the smallest rung ``r_0`` of the first bracket is
+    at least ``min_resources`` and ``hyperband_schedule(r_0,
+    max_resources, factor)`` is the same schedule. A bracket costs about
+    ``s_max + 1`` full-resource evaluations, so one run of all brackets
+    costs about ``(s_max + 1)**2``.
 
     Parameters
     ----------
     min_resources : int
-        Fewest resource units given to a candidate (``r_min``), >= 1.
+        Fewest resource units a candidate may get (``r_min``), >= 1.
     max_resources : int
         Resource units of the last rung of every bracket (``R * r_min``).
     factor : float, default=3
         The paper's ``eta`` (> 1): a rung keeps the top ``1 / factor``.
     n_brackets : int or None, default=None
-        Brackets to run. None runs ``s_max + 1`` (one Hyperband iteration);
-        more brackets repeat the cycle ``s = s_max, ..., 0``, fewer keep the
-        most exploratory ones.
+        Most brackets to run; they repeat the cycle ``s = s_max, ..., 0``.
+        None runs ``s_max + 1`` (one Hyperband iteration) without
+        ``max_cost``, and as many as ``max_cost`` allows with it.
+    max_cost : float or None, default=None
+        Budget in full-resource evaluations: brackets are taken in running
+        order while their total resource, ``sum(n_i * r_i)``, stays within
+        ``max_cost * max_resources``. The first bracket is always taken,
+        even when it alone costs more.
 
     Returns
     -------
     schedule : list of list of (int, int)
         One list per bracket, in running order, of ``(n_candidates,
         n_resources)`` per rung.
+
+    Raises
+    ------
+    ValueError
+        If an argument is invalid, or if the schedule would start a bracket
+        with more than 100,000 candidates or evaluate more than 1,000,000
+        candidates in all (counting each rung): both are checked by
+        arithmetic before any list is built.
 
     Examples
     --------
@@ -75,26 +101,116 @@ def hyperband_schedule(min_resources, max_resources, factor=3, n_brackets=None):
     [(9, 1), (3, 3), (1, 9)]
     [(5, 3), (1, 9)]
     [(3, 9)]
+    >>> # a budget of 6 full-resource evaluations: brackets of cost 3 and 2.67
+    >>> [len(b) for b in hyperband_schedule(1, 9, factor=3, max_cost=6)]
+    [3, 2]
     """
-    _check_schedule_args(min_resources, max_resources, factor, n_brackets)
-    s_max = _floor(math.log(max_resources / min_resources) / math.log(factor))
-    if n_brackets is None:
-        n_brackets = s_max + 1
-    schedule = []
-    for k in range(n_brackets):
-        s = s_max - k % (s_max + 1)
-        n = _ceil((s_max + 1) / (s + 1) * factor**s)
-        rungs = []
-        for i in range(s + 1):
-            n_i = max(1, _floor(n * factor**-i))
-            r_i = max_resources * factor ** (i - s)
-            r_i = max(min_resources, min(max_resources, int(round(r_i))))
-            rungs.append((n_i, r_i))
-        schedule.append(rungs)
-    return schedule
+    _check_schedule_args(min_resources, max_resources, factor, n_brackets, max_cost)
+    min_resources, max_resources = int(min_resources), int(max_resources)
+    s_max = _s_max(min_resources, max_resources, factor)
+    where_args = (min_resources, max_resources, factor)
+    where = (
+        f"Hyperband with min_resources={min_resources}, "
+        f"max_resources={max_resources} and factor={factor}"
+    )
+    if s_max + 1 > MAX_SCHEDULE_CANDIDATES:
+        raise ValueError(
+            f"{where} has {s_max + 1:,} rungs in its first bracket (s_max = "
+            "floor(log_factor(max_resources / min_resources))), so it would "
+            f"evaluate more than {MAX_SCHEDULE_CANDIDATES:,} candidates. Raise "
+            "factor or min_resources, or lower max_resources."
+        )
+    log_first = s_max * math.log(factor)
+    if log_first > math.log(MAX_BRACKET_CANDIDATES) + _TOL:
+        raise ValueError(
+            f"{where} starts its first bracket with about "
+            f"{math.exp(min(log_first, 700)):.3g} candidates (factor**{s_max}), "
+            f"more than the {MAX_BRACKET_CANDIDATES:,} a bracket may start "
+            "with. Raise min_resources or factor, or lower max_resources."
+        )
+    n_cycle = s_max + 1
+    if n_brackets is None and max_cost is None:
+        n_brackets = n_cycle
+    budget = math.inf if max_cost is None else max_cost * max_resources * (1 + _TOL)
+    limit = math.inf if n_brackets is None else n_brackets
+    cycle = []  # the brackets of one iteration, built as they are reached
+    count = rows = units = 0  # brackets, evaluations and resource so far
+    while count < limit and rows <= MAX_SCHEDULE_CANDIDATES:
+        if count and count % n_cycle == 0:
+            # a whole iteration is known: skip the ones that fit, by division
+            cycle_units = sum(n * r for b in cycle for n, r in b)
+            fits = []
+            if limit < math.inf:
+                fits.append((limit - count) // n_cycle)
+            if budget < math.inf:
+                fits.append(int((budget - units) // cycle_units))
+            skip = max(0, min(fits))
+            count += skip * n_cycle
+            rows += skip * sum(n for b in cycle for n, _ in b)
+            units += skip * cycle_units
+            if count >= limit or rows > MAX_SCHEDULE_CANDIDATES:
+                break
+        k = count % n_cycle
+        if k == len(cycle):
+            cycle.append(_bracket(s_max - k, s_max, *where_args))
+        cost = sum(n * r for n, r in cycle[k])
+        if count and units + cost > budget:
+            break  # the first bracket always runs
+        count += 1
+        rows += sum(n for n, _ in cycle[k])
+        units += cost
+    if rows > MAX_SCHEDULE_CANDIDATES:
+        raise ValueError(
+            f"{where} would evaluate more than {MAX_SCHEDULE_CANDIDATES:,} "
+            f"candidates in all (counting each rung) over its brackets "
+            f"(n_brackets={n_brackets}, max_cost={max_cost}). Run fewer "
+            "brackets (a smaller n_brackets or max_cost, n_iter in "
+            "HyperbandSearchCV), raise min_resources or factor, or lower "
+            "max_resources."
+        )
+    return [list(cycle[k % n_cycle]) for k in range(count)]
 
 
-def _check_schedule_args(min_resources, max_resources, factor, n_brackets):
+def _s_max(min_resources, max_resources, factor):
+    return _floor(math.log(max_resources / min_resources) / math.log(factor))
+
+
+def _bracket(s, s_max, min_resources, max_resources, factor):
+    """The ``(n_candidates, n_resources)`` rungs of bracket ``s``."""
+    n = _ceil((s_max + 1) / (s + 1) * factor**s)
+    if n > MAX_BRACKET_CANDIDATES:
+        raise ValueError(
+            f"Hyperband with min_resources={min_resources}, max_resources="
+            f"{max_resources} and factor={factor} starts a bracket with {n:,} "
+            f"candidates, more than the {MAX_BRACKET_CANDIDATES:,} a bracket "
+            "may start with. Raise min_resources or factor, or lower "
+            "max_resources."
+        )
+    rungs = []
+    for i in range(s + 1):
+        n_i = max(1, _floor(n * factor**-i))
+        # rounded down: the bracket s_max starts at >= min_resources, and
+        # that start gives the same s_max (round-to-nearest could not)
+        r_i = _floor(max_resources * factor ** (i - s))
+        r_i = max(min_resources, min(max_resources, r_i))
+        rungs.append((n_i, r_i))
+    return rungs
+
+
+def schedule_cost(schedule, max_resources):
+    """Cost of a schedule in full-resource evaluations: ``sum(n * r) / max``.
+
+    Examples
+    --------
+    >>> from sklearn_hypersearch._strategies._hyperband import (
+    ...     hyperband_schedule, schedule_cost)
+    >>> round(schedule_cost(hyperband_schedule(1, 81), 81), 2)
+    23.48
+    """
+    return sum(n * r for rungs in schedule for n, r in rungs) / max_resources
+
+
+def _check_schedule_args(min_resources, max_resources, factor, n_brackets, max_cost):
     for name, value in (
         ("min_resources", min_resources),
         ("max_resources", max_resources),
@@ -110,14 +226,27 @@ def _check_schedule_args(min_resources, max_resources, factor, n_brackets):
             f"min_resources={min_resources} must not exceed "
             f"max_resources={max_resources}."
         )
-    if not isinstance(factor, numbers.Real) or isinstance(factor, bool) or factor <= 1:
-        raise ValueError(f"factor must be a number > 1, got {factor!r}.")
+    if (
+        not isinstance(factor, numbers.Real)
+        or isinstance(factor, bool)
+        or not factor > 1
+        or not math.isfinite(factor)
+    ):
+        raise ValueError(f"factor must be a finite number > 1, got {factor!r}.")
     if n_brackets is not None and (
         not isinstance(n_brackets, numbers.Integral)
         or isinstance(n_brackets, bool)
         or n_brackets < 1
     ):
         raise ValueError(f"n_brackets must be an int >= 1 or None, got {n_brackets!r}.")
+    if max_cost is not None and (
+        not isinstance(max_cost, numbers.Real)
+        or isinstance(max_cost, bool)
+        or not 0 < max_cost < math.inf
+    ):
+        raise ValueError(
+            f"max_cost must be a finite number > 0 or None, got {max_cost!r}."
+        )
 
 
 class HyperbandStrategy(BaseStrategy):
@@ -137,6 +266,14 @@ class HyperbandStrategy(BaseStrategy):
     rungs are out and none is ready, ``ask`` returns an empty list: tell
     the results of a rung to get the next one.
 
+    No ``(params, budget)`` pair is proposed twice: when a rung holds a
+    candidate whose result at that resource is already known (an earlier
+    bracket evaluated it, which happens on finite spaces, or it was told
+    as a warm start), the known score takes its place in the rung and it
+    is not asked again. Told candidates are matched to rungs by their
+    parameters and budget, so the order of :meth:`tell` calls within a
+    batch does not matter.
+
     Parameters
     ----------
     space : Space, dict or list of dict
@@ -147,8 +284,9 @@ class HyperbandStrategy(BaseStrategy):
     factor : float, default=3
         A rung promotes its best ``1 / factor``.
     n_brackets : int or None, default=None
-        Brackets to run (see :func:`hyperband_schedule`); None runs one
-        Hyperband iteration, ``s_max + 1`` brackets.
+        Most brackets to run (see :func:`hyperband_schedule`); None runs one
+        Hyperband iteration, ``s_max + 1`` brackets, or as many as
+        ``max_cost`` allows if it is set.
     sampler : {"random", "bohb", "tpe"}, default="random"
         How the first rung of a bracket is drawn. ``"bohb"`` (``"tpe"`` is
         an alias) fits two kernel densities, on the best and on the other
@@ -164,6 +302,12 @@ class HyperbandStrategy(BaseStrategy):
     n_proposals : int, default=64
         Points drawn from the good density per model-based candidate.
     random_state : int, RandomState instance, Generator or None, default=None
+    max_cost : float or None, default=None
+        Budget in full-resource evaluations (units of ``max_resources``):
+        whole brackets run, in order and cycling into further Hyperband
+        iterations, while their total resource stays within
+        ``max_cost * max_resources``; the first bracket always runs, even
+        if it alone costs more.
 
     Attributes
     ----------
@@ -171,13 +315,25 @@ class HyperbandStrategy(BaseStrategy):
         Planned ``(n_candidates, n_resources)`` of each rung of each bracket;
         on a finite space, the first rung of a bracket is capped at the
         number of points of the space.
+    cost : float
+        The planned schedule's cost in full-resource evaluations,
+        ``sum(n * r) / max_resources``; an upper bound where known results
+        are reused.
+    rungs_done : list of list of (int, int)
+        ``(n_candidates, n_resources)`` of every rung whose results are all
+        in (told or known), one list per started bracket.
 
     Examples
     --------
     >>> from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
+    >>> from sklearn_hypersearch import Real
     >>> strategy = HyperbandStrategy(
-    ...     {"x": (-5.0, 5.0)}, min_resources=1, max_resources=9, random_state=0
+    ...     {"x": Real(-5.0, 5.0)}, min_resources=1, max_resources=9, random_state=0
     ... )
+    >>> strategy.schedule
+    [[(9, 1), (3, 3), (1, 9)], [(5, 3), (1, 9)], [(3, 9)]]
+    >>> round(strategy.cost, 2)
+    8.67
     >>> while batch := strategy.ask():
     ...     # a noisy objective whose noise shrinks with the budget
     ...     strategy.tell(batch, [-c.params["x"] ** 2 - 1 / c.budget for c in batch])
@@ -200,6 +356,7 @@ class HyperbandStrategy(BaseStrategy):
         top_fraction=0.15,
         n_proposals=64,
         random_state=None,
+        max_cost=None,
     ):
         super().__init__(space, random_state)
         if sampler not in _SAMPLERS:
@@ -218,16 +375,22 @@ class HyperbandStrategy(BaseStrategy):
         self.random_fraction = random_fraction
         self.top_fraction = top_fraction
         self.n_proposals = n_proposals
+        self.max_cost = max_cost
         self.schedule = self._capped(
-            hyperband_schedule(min_resources, max_resources, factor, n_brackets)
+            hyperband_schedule(
+                min_resources, max_resources, factor, n_brackets, max_cost
+            )
         )
         # per bracket: index of the next rung to ask, and the rung being
-        # evaluated: its candidates, their scores (NaN until told) and a
-        # FIFO of slots per (rung, key) to match told candidates.
+        # evaluated: its candidates and their scores (NaN until told)
         self._next_rung = [0] * len(self.schedule)
         self._rung_cands = [None] * len(self.schedule)
         self._rung_scores = [None] * len(self.schedule)
-        self._slots = defaultdict(deque)
+        # (key, budget) -> score of every told result, and -> the rung
+        # slots (bracket, slot) waiting for a result asked but not told
+        self._known = {}
+        self._waiting = {}
+        self._done = [[] for _ in self.schedule]  # (n, r) of the closed rungs
         self._queue = deque()  # asked rungs not yet handed out (ask(n) with small n)
         self._last_params = {}  # bracket -> params of its last closed rung
         # observations for the model: budget -> [(subspace index, unit row, score)]
@@ -237,6 +400,14 @@ class HyperbandStrategy(BaseStrategy):
         self._ratio_models = {}
         # a batch smaller than this takes in the next bracket's first rung
         self._min_batch = math.ceil(factor**2)
+
+    @property
+    def cost(self):
+        return schedule_cost(self.schedule, self.max_resources)
+
+    @property
+    def rungs_done(self):
+        return [list(rungs) for rungs in self._done if rungs]
 
     def _capped(self, schedule):
         n_values = self.space.n_values
@@ -272,15 +443,19 @@ class HyperbandStrategy(BaseStrategy):
         ones run, while the small last rungs of a bracket share a batch
         with the first rungs of the next one, which keeps workers busy.
         """
-        in_flight = sum(len(c) for c in self._rung_cands if c is not None)
+        in_flight = sum(
+            int(np.isnan(s).sum())
+            for c, s in zip(self._rung_cands, self._rung_scores)
+            if c is not None
+        )
         out = []
         for b, rungs in enumerate(self.schedule):
-            i = self._next_rung[b]
-            if i >= len(rungs) or self._rung_cands[b] is not None:
-                continue  # finished, or its current rung is still out
-            if i == 0 and in_flight + len(out) >= self._min_batch:
-                break  # this bracket and the later ones wait
-            out.extend(self._open_rung(b))
+            while self._next_rung[b] < len(rungs) and self._rung_cands[b] is None:
+                if self._next_rung[b] == 0 and in_flight + len(out) >= self._min_batch:
+                    return out  # this bracket and the later ones wait
+                out.extend(self._open_rung(b))
+                if not np.isnan(self._rung_scores[b]).any():
+                    self._close_rung(b)  # every result was known: go on
         return out
 
     @property
@@ -288,22 +463,35 @@ class HyperbandStrategy(BaseStrategy):
         return self.sampler != "random"
 
     def _open_rung(self, b):
+        """Open bracket ``b``'s next rung; return the candidates to evaluate.
+
+        A candidate whose result at this resource is known (an earlier
+        bracket evaluated it, or it was told) is not evaluated again: its
+        slot takes the known score, or waits for the result when another
+        rung has it out.
+        """
         i = self._next_rung[b]
         n_i, r_i = self.schedule[b][i]
         if i == 0:
             params = self._sample(n_i)
         else:
             params = self._promoted(b, n_i)
-        cands = [
-            Candidate(p, budget=r_i, tags={"bracket": b, "rung": i, "n_resources": r_i})
-            for p in params
-        ]
+        tags = {"bracket": b, "rung": i, "n_resources": r_i}
+        cands = [Candidate(p, budget=r_i, tags=tags) for p in params]
+        scores = np.full(len(cands), np.nan)
+        new = []
+        for slot, cand in enumerate(cands):
+            key = (self.space.key(cand.params), r_i)
+            if key in self._known:
+                scores[slot] = self._known[key]
+                continue
+            if key not in self._waiting:
+                new.append(cand)
+            self._waiting.setdefault(key, []).append((b, slot))
         self._rung_cands[b] = cands
-        self._rung_scores[b] = np.full(len(cands), np.nan)
-        for slot, c in enumerate(cands):
-            self._slots[(b, i, self.space.key(c.params))].append(slot)
+        self._rung_scores[b] = scores
         self._next_rung[b] = i + 1
-        return cands
+        return new
 
     def _promoted(self, b, k):
         """The best ``k`` candidates of bracket ``b``'s last rung."""
@@ -318,19 +506,21 @@ class HyperbandStrategy(BaseStrategy):
     def _tell(self, candidates, scores):
         for cand, score in zip(candidates, scores):
             self._observe(cand, score)
-            b, i = cand.tags.get("bracket"), cand.tags.get("rung")
-            slots = self._slots.get((b, i, self.space.key(cand.params)))
-            if not slots:
-                continue  # not asked by this strategy (warm start)
-            slot = slots.popleft()
-            self._rung_scores[b][slot] = score
+            budget = self.max_resources if cand.budget is None else cand.budget
+            key = (self.space.key(cand.params), budget)
+            self._known[key] = float(score)
+            # the rungs waiting for it, whoever asked it (warm starts too)
+            for b, slot in self._waiting.pop(key, ()):
+                self._rung_scores[b][slot] = score
         for b, scores_b in enumerate(self._rung_scores):
             if self._rung_cands[b] is not None and not np.isnan(scores_b).any():
                 self._close_rung(b)
 
     def _close_rung(self, b):
-        self._last_params[b] = [c.params for c in self._rung_cands[b]]
+        cands = self._rung_cands[b]
+        self._last_params[b] = [c.params for c in cands]
         self._rung_cands[b] = None
+        self._done[b].append((len(cands), cands[0].budget if cands else None))
 
     def _observe(self, cand, score):
         if not self._model_based:
