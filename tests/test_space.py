@@ -37,7 +37,10 @@ settings.load_profile("deterministic")
         ((0.1, 0.5, 1.0), Categorical([0.1, 0.5, 1.0])),
         (range(1, 4), Categorical([1, 2, 3])),
         (np.array([[1, 1], [1, 2]]), Categorical([(1, 1), (1, 2)])),
-        ([None, "balanced", {0: 1, 1: 5}], Categorical([None, "balanced", {0: 1, 1: 5}])),
+        (
+            [None, "balanced", {0: 1, 1: 5}],
+            Categorical([None, "balanced", {0: 1, 1: 5}]),
+        ),
     ],
 )
 def test_as_dimension_accepts_user_forms(value, expected):

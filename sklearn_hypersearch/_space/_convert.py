@@ -302,8 +302,10 @@ def as_subspaces(params):
     """
     if isinstance(params, Mapping) or _is_skopt_space(params):
         params = [params]
-    elif isinstance(params, (list, tuple)) and params and all(
-        _is_dimension_object(p) for p in params
+    elif (
+        isinstance(params, (list, tuple))
+        and params
+        and all(_is_dimension_object(p) for p in params)
     ):
         # scikit-optimize's list of named dimensions: one subspace
         params = [params]
@@ -325,8 +327,10 @@ def _subspace(sub, i, where):
     """One subspace as a dict of str -> Dimension."""
     if _is_skopt_space(sub):
         sub = list(sub.dimensions)
-    if isinstance(sub, (list, tuple)) and sub and all(
-        _is_dimension_object(d) for d in sub
+    if (
+        isinstance(sub, (list, tuple))
+        and sub
+        and all(_is_dimension_object(d) for d in sub)
     ):
         return _named_dimensions(sub, i, where)
     if not isinstance(sub, Mapping):

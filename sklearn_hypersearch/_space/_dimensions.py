@@ -196,7 +196,9 @@ def _check_bounds(low, high, log, label, integral):
     wanted = numbers.Integral if integral else numbers.Real
     for which, bound in (("low", low), ("high", high)):
         if not isinstance(bound, wanted) or isinstance(bound, bool):
-            raise TypeError(f"{label}: {which} must be {article} {kind}, got {bound!r}.")
+            raise TypeError(
+                f"{label}: {which} must be {article} {kind}, got {bound!r}."
+            )
         if not math.isfinite(bound):
             raise ValueError(f"{label}: {which} must be finite, got {bound!r}.")
     if low >= high:
@@ -304,8 +306,7 @@ class Real(Dimension):
             or step <= 0
         ):
             raise ValueError(
-                f"{label}: step must be a positive finite number or None, "
-                f"got {step!r}."
+                f"{label}: step must be a positive finite number or None, got {step!r}."
             )
         if self.is_log:
             raise ValueError(
@@ -543,8 +544,7 @@ def _as_choices(choices, label):
     ):
         why = ""
         if isinstance(choices, Set):
-            why = " (a set has no fixed order, so the search would not be reproducible: "
-            why += "write a list)"
+            why = " (a set has no fixed order, so a search could not be reproduced)"
         raise TypeError(
             f"{label}: choices must be a list, a tuple or an array of values"
             f"{why}, got {choices!r}."
