@@ -40,7 +40,7 @@ class BayesSearchCV(_BaseHyperSearch):
         :class:`~sklearn_hypersearch.Integer`,
         :class:`~sklearn_hypersearch.Categorical` or what
         :class:`~sklearn_hypersearch.Space` accepts (lists of values,
-        ``(low, high[, prior])`` tuples, ``scipy.stats`` distributions). A
+        ``(low, high, prior)`` tuples, ``scipy.stats`` distributions). A
         list of dicts gives alternative subspaces (e.g. one per model type
         of a Pipeline step); each gets its own surrogate and the
         acquisition decides which one to sample, so weak alternatives stop

@@ -46,7 +46,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         An object of that type is instantiated for each candidate.
 
     param_distributions : dict or list of dicts
-        Parameters to search: lists of values, ``(low, high[, prior])``
+        Parameters to search: lists of values, ``(low, high, prior)``
         tuples, ``scipy.stats`` distributions or dimensions (see
         :class:`~sklearn_hypersearch.Space`). The resource must not be
         one of them.
@@ -163,11 +163,11 @@ class HyperbandSearchCV(_BaseHyperSearch):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.tree import DecisionTreeClassifier
-    >>> from sklearn_hypersearch import HyperbandSearchCV
+    >>> from sklearn_hypersearch import HyperbandSearchCV, Integer
     >>> X, y = load_iris(return_X_y=True)
     >>> search = HyperbandSearchCV(
     ...     DecisionTreeClassifier(random_state=0),
-    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": (1, 20)},
+    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": Integer(1, 20)},
     ...     factor=2,
     ...     random_state=0,
     ... ).fit(X, y)

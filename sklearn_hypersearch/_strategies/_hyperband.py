@@ -174,9 +174,10 @@ class HyperbandStrategy(BaseStrategy):
 
     Examples
     --------
+    >>> from sklearn_hypersearch import Real
     >>> from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
     >>> strategy = HyperbandStrategy(
-    ...     {"x": (-5.0, 5.0)}, min_resources=1, max_resources=9, random_state=0
+    ...     {"x": Real(-5.0, 5.0)}, min_resources=1, max_resources=9, random_state=0
     ... )
     >>> while batch := strategy.ask():
     ...     # a noisy objective whose noise shrinks with the budget
