@@ -80,6 +80,7 @@ def test_optuna_search_code_runs_with_bayes_search(od):
 def test_same_kind_of_result_as_optuna_search_cv():
     od = pytest.importorskip("optuna.distributions")
     integration = pytest.importorskip("optuna_integration")
+    pytest.importorskip("pandas")  # OptunaSearchCV.fit needs it
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
