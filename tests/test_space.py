@@ -242,3 +242,21 @@ def test_random_valid_spaces_never_leave_the_space(dims, method, seed, unit):
     assert space.contains(params)
     back = sub.to_unit([params])
     assert np.all((back >= 0) & (back <= 1))
+
+
+class _NanPpf(stats.rv_continuous):
+    """A law with a valid support whose percent-point function is broken."""
+
+    def _cdf(self, x):
+        return np.clip(x, 0, 1)
+
+    def _ppf(self, q):
+        return np.full_like(q, np.nan)
+
+
+def test_distribution_whose_ppf_gives_nan_is_refused():
+    law = _NanPpf(a=0.0, b=1.0, name="nanppf")()
+    with pytest.raises(ValueError, match="'p'.*ppf of nanppf\\(\\) gives.*finite"):
+        Space({"p": law})
+    with pytest.raises(ValueError, match="Distribution 'p': the ppf"):
+        Distribution(law, name="p")
