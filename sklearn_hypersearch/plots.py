@@ -673,12 +673,12 @@ def plot_hyperband(search, *, metric=None):
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.tree import DecisionTreeClassifier
-    >>> from sklearn_hypersearch import HyperbandSearchCV
+    >>> from sklearn_hypersearch import HyperbandSearchCV, Integer
     >>> from sklearn_hypersearch.plots import plot_hyperband
     >>> X, y = load_iris(return_X_y=True)
     >>> search = HyperbandSearchCV(
     ...     DecisionTreeClassifier(random_state=0),
-    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": (1, 20)},
+    ...     {"max_depth": [1, 2, 3, 4, 5], "min_samples_leaf": Integer(1, 20)},
     ...     factor=2, random_state=0,
     ... ).fit(X, y)
     >>> axes = plot_hyperband(search)

@@ -292,7 +292,8 @@ def test_bohb_concentrates_on_the_optimum():
 @pytest.mark.parametrize("seed", range(3))
 def test_density_ratio_proposes_near_the_good_points(seed):
     rng = np.random.default_rng(seed)
-    sub = Space({"x": (0.0, 1.0), "y": (0.0, 1.0), "c": ["a", "b", "c"]}).subspaces[0]
+    space = Space({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0), "c": ["a", "b", "c"]})
+    sub = space.subspaces[0]
     enc = _Encoder(sub)
     units = enc.snap(rng.uniform(size=(100, 3)))
     xy = [sub.names.index("x"), sub.names.index("y")]

@@ -24,11 +24,23 @@ settings.load_profile("deterministic")
         (stats.uniform(1, 4), Real(1.0, 5.0)),
         (stats.loguniform(1e-3, 1e2), Real(1e-3, 1e2, log=True)),
         (stats.randint(2, 10), Integer(2, 9)),
-        ((0.1, 10.0), Real(0.1, 10.0)),
+        # scikit-optimize's range tuples: the prior string makes them ranges
         ((1e-3, 1e3, "log-uniform"), Real(1e-3, 1e3, log=True)),
         ((1, 100, "log-uniform"), Integer(1, 100, log=True)),
-        ((2, 5), Integer(2, 5)),
+        ((0.5, 2, "uniform"), Real(0.5, 2.0)),
+        ((2, 5, "uniform"), Integer(2, 5)),
+        ((1e-3, 1e3, "log-uniform", 2), Real(1e-3, 1e3, log=True)),
         (Real(1e-3, 1e3, prior="log-uniform"), Real(1e-3, 1e3, log=True)),
+        # scikit-learn's sequences of choices
+        (("l1", "l2"), Categorical(["l1", "l2"])),
+        (((1, 1), (1, 2)), Categorical([(1, 1), (1, 2)])),
+        ((0.1, 0.5, 1.0), Categorical([0.1, 0.5, 1.0])),
+        (range(1, 4), Categorical([1, 2, 3])),
+        (np.array([[1, 1], [1, 2]]), Categorical([(1, 1), (1, 2)])),
+        (
+            [None, "balanced", {0: 1, 1: 5}],
+            Categorical([None, "balanced", {0: 1, 1: 5}]),
+        ),
     ],
 )
 def test_as_dimension_accepts_user_forms(value, expected):
@@ -93,7 +105,7 @@ def test_categorical_indices():
 
 def test_sample_bounds_and_log_scale():
     space = Space(
-        {"a": Real(1e-3, 1e3, log=True), "b": Integer(-5, 5), "c": (0.0, 1.0)}
+        {"a": Real(1e-3, 1e3, log=True), "b": Integer(-5, 5), "c": Real(0.0, 1.0)}
     )
     samples = space.sample(2000, random_state=0)
     a = np.array([s["a"] for s in samples])
@@ -130,20 +142,46 @@ def test_space_filling_designs_spread_better_than_random():
 @pytest.mark.parametrize(
     "params, error, match",
     [
-        ({"C": (1.0, 0.5)}, ValueError, "'C'.*low < high"),
+        ({"C": (1.0, 0.5, "uniform")}, ValueError, "'C'.*low < high"),
         ({"C": (0.0, 1.0, "log-uniform")}, ValueError, "'C'.*low > 0"),
         ({"n": (-1, 5, "log-uniform")}, ValueError, "'n'.*low > 0"),
+        ({"n": (1, 5, "log-uniform", 1)}, ValueError, "'n'.*base"),
         ({"k": []}, ValueError, "'k'.*empty"),
+        ({"k": ()}, ValueError, "'k'.*empty"),
+        ({"k": np.array([])}, ValueError, "'k'.*empty"),
         ({"k": "abc"}, TypeError, "'k'.*list of values"),
         ({"k": 3}, TypeError, "'k'.*list of values"),
-        ({"k": (0, 1, "gaussian")}, ValueError, "'k'.*prior"),
-        ({"k": ("a", "b")}, TypeError, "'k'.*low must be"),
+        ({"k": np.array(3)}, TypeError, "'k'.*0-d array"),
+        ({"k": {"a": 1}}, TypeError, "'k'.*list of values"),
         ({"k": [1, 1]}, ValueError, "'k'.*twice"),
+        ({"k": [1, 1.0]}, ValueError, "'k'.*twice"),
+        ({"k": ((1, 2), (1, 2))}, ValueError, "'k'.*twice"),
+        ({"k": [{"a": 1}, {"a": 1}]}, ValueError, "'k'.*twice"),
+        ({"k": [np.nan, float("nan")]}, ValueError, "'k'.*twice"),
+        ({"k": [np.array([1, 2]), np.array([1, 2])]}, ValueError, "'k'.*twice"),
         ({1: [1, 2]}, TypeError, "names must be strings"),
+        ({("a", "b"): [1, 2]}, TypeError, "names must be strings"),
         ("C", TypeError, "dict or a list of dicts"),
+        (3, TypeError, "dict or a list of dicts"),
         ([], ValueError, "empty list"),
         ([{}], ValueError, "Subspace 0.*empty"),
-        ({"k": (0.0, math.inf)}, ValueError, "'k'.*finite"),
+        ([{"a": [1]}, 3], TypeError, "Subspace 1.*must be a dict"),
+        ({"k": (0.0, math.inf, "uniform")}, ValueError, "'k'.*high must be finite"),
+        ({"k": (math.nan, 1.0, "uniform")}, ValueError, "'k'.*low must be finite"),
+        ({"k": stats.norm(0, -1)}, ValueError, "'k'.*norm\\(0, -1\\).*invalid"),
+        ({"k": stats.norm(scale=-1)}, ValueError, "'k'.*norm\\(scale=-1\\).*invalid"),
+        ({"k": stats.poisson(-1)}, ValueError, "'k'.*poisson.*invalid"),
+        ({"k": stats.uniform(0, 0)}, ValueError, "'k'.*uniform.*invalid"),
+        ({"k": stats.norm}, TypeError, "'k'.*not a frozen one"),
+        ({"k": (v for v in [1, 2])}, TypeError, "'k'.*generator.*read only once"),
+        ({"k": iter([1, 2])}, TypeError, "'k'.*iterator.*read only once"),
+        ({"k": {1, 2}}, TypeError, "'k'.*set.*no fixed order"),
+        (
+            [{"a": [1, 2]}, {"a": [3], "b": stats.norm(0, -1)}],
+            ValueError,
+            "'b' \\(subspace 1\\).*invalid",
+        ),
+        ([({"a": [1, 2]}, 10)], TypeError, "Subspace 0.*\\(space, n_iter\\) pair"),
     ],
 )
 def test_invalid_spaces_name_the_parameter(params, error, match):
@@ -204,3 +242,21 @@ def test_random_valid_spaces_never_leave_the_space(dims, method, seed, unit):
     assert space.contains(params)
     back = sub.to_unit([params])
     assert np.all((back >= 0) & (back <= 1))
+
+
+class _NanPpf(stats.rv_continuous):
+    """A law with a valid support whose percent-point function is broken."""
+
+    def _cdf(self, x):
+        return np.clip(x, 0, 1)
+
+    def _ppf(self, q):
+        return np.full_like(q, np.nan)
+
+
+def test_distribution_whose_ppf_gives_nan_is_refused():
+    law = _NanPpf(a=0.0, b=1.0, name="nanppf")()
+    with pytest.raises(ValueError, match="'p'.*ppf of nanppf\\(\\) gives.*finite"):
+        Space({"p": law})
+    with pytest.raises(ValueError, match="Distribution 'p': the ppf"):
+        Distribution(law, name="p")

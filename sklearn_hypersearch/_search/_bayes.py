@@ -56,7 +56,7 @@ class BayesSearchCV(_BaseHyperSearch):
         :class:`~sklearn_hypersearch.Integer`,
         :class:`~sklearn_hypersearch.Categorical` or what
         :class:`~sklearn_hypersearch.Space` accepts (lists of values,
-        ``(low, high[, prior])`` tuples, ``scipy.stats`` distributions).
+        ``(low, high, prior)`` tuples, ``scipy.stats`` distributions).
 
         - A list of dicts gives alternative subspaces (e.g. one per model
           type of a Pipeline step), searched together: each gets its own
@@ -321,8 +321,11 @@ class BayesSearchCV(_BaseHyperSearch):
         return name, subspaces, budgets
 
     def _checked_space(self):
-        name, subspaces, _ = self._space_entries()
-        space = Space.from_user(subspaces)
+        name, subspaces, budgets = self._space_entries()
+        # phases keep their subspaces even when two are the same (each is
+        # its own scikit-optimize entry); alternatives searched together
+        # merge identical ones
+        space = Space(subspaces) if budgets is not None else Space.from_user(subspaces)
         check_space_for_estimator(space, self.estimator, name)
         return space
 

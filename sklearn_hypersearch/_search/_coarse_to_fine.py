@@ -43,7 +43,7 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
 
     param_distributions : dict or list of dicts
         Dictionary with parameter names (``str``) as keys and the values to
-        search: lists (categorical), ``(low, high[, prior])`` tuples,
+        search: lists or tuples of choices, ``(low, high, prior)`` tuples,
         ``scipy.stats`` distributions or
         :class:`~sklearn_hypersearch.Real` /
         :class:`~sklearn_hypersearch.Integer` /

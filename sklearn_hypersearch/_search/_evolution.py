@@ -49,7 +49,7 @@ class EvolutionSearchCV(_BaseHyperSearch):
 
     param_distributions : dict or list of dicts
         Dictionary with parameter names (``str``) as keys and the values to
-        search as values: lists (categorical), ``(low, high[, prior])``
+        search as values: lists or tuples of choices, ``(low, high, prior)``
         tuples, ``scipy.stats`` distributions, or
         :class:`~sklearn_hypersearch.Real`, :class:`~sklearn_hypersearch.Integer`
         and :class:`~sklearn_hypersearch.Categorical` dimensions. A list of

@@ -48,7 +48,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         An object of that type is instantiated for each candidate.
 
     param_distributions : dict or list of dicts
-        Parameters to search: lists of values, ``(low, high[, prior])``
+        Parameters to search: lists of values, ``(low, high, prior)``
         tuples, ``scipy.stats`` distributions or dimensions (see
         :class:`~sklearn_hypersearch.Space`). The resource must not be
         one of them.

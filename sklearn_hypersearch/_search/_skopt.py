@@ -467,7 +467,8 @@ def optimizer_results(space, params, scores, groups=None):
     ``load`` reads ``x_iters``, ``func_vals`` and ``models``. ``StdStopper``
     iterates over ``models`` and raises :class:`SkoptOnlyError`.
     """
-    space = Space.from_user(space)
+    # a list stays a list: each entry is its own result, even if two repeat
+    space = space if isinstance(space, Space) else Space(space)
     scores = np.asarray(scores, dtype=float).reshape(-1)
     if len(scores) != len(params):
         raise ValueError(f"Got {len(params)} candidates but {len(scores)} scores.")

@@ -1,5 +1,6 @@
 """Search spaces: dimensions, conversion of user spaces, designs."""
 
+from sklearn_hypersearch._space._convert import as_dimension
 from sklearn_hypersearch._space._dimensions import (
     Categorical,
     Dimension,
@@ -7,7 +8,7 @@ from sklearn_hypersearch._space._dimensions import (
     Integer,
     Real,
 )
-from sklearn_hypersearch._space._space import Space, Subspace, as_dimension
+from sklearn_hypersearch._space._space import Space, Subspace
 
 __all__ = [
     "Categorical",

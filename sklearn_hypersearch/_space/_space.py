@@ -2,8 +2,10 @@
 
 A :class:`Space` is what every strategy searches. It is built from what
 users already pass to ``RandomizedSearchCV`` (a dict of lists and
-``scipy.stats`` distributions, or a list of such dicts) or to
-scikit-optimize (``(low, high, "log-uniform")`` tuples, ``Real``...).
+``scipy.stats`` distributions, or a list of such dicts), to scikit-optimize
+(``Real``, ``Space``, ``(low, high, "log-uniform")`` tuples...) or to Optuna
+(``FloatDistribution``...); :mod:`~sklearn_hypersearch._space._convert` reads
+those forms.
 """
 
 # Authors: The sklearn-hypersearch developers
@@ -11,89 +13,14 @@ scikit-optimize (``(low, high, "log-uniform")`` tuples, ``Real``...).
 
 import math
 import numbers
-from collections.abc import Mapping
+import warnings
 
 import numpy as np
 
-from sklearn_hypersearch._space._dimensions import (
-    Categorical,
-    Dimension,
-    Distribution,
-    Integer,
-    Real,
-    _hashable,
-)
+from sklearn_hypersearch._space._convert import as_subspaces
+from sklearn_hypersearch._space._dimensions import _hashable
 
 _DESIGNS = ("random", "sobol", "lhs")
-
-
-def as_dimension(value, name="parameter"):
-    """Convert one user-given value to a :class:`Dimension`.
-
-    Parameters
-    ----------
-    value : Dimension, list, tuple or scipy.stats frozen distribution
-        - a :class:`Dimension` is returned as is;
-        - a list (or 1-d array) of values is a :class:`Categorical`;
-        - ``(low, high)`` or ``(low, high, prior)`` (scikit-optimize style):
-          :class:`Integer` if both bounds are integers, else :class:`Real`;
-          ``prior`` is ``"uniform"`` or ``"log-uniform"``;
-        - ``scipy.stats.uniform``, ``loguniform`` and ``randint`` become
-          :class:`Real` / :class:`Integer` with the same bounds and scale;
-          any other frozen distribution is a :class:`Distribution`.
-    name : str
-        Parameter name, used in error messages.
-
-    Returns
-    -------
-    dimension : Dimension
-    """
-    if isinstance(value, Dimension):
-        return value
-    try:
-        if isinstance(value, tuple):
-            return _from_tuple(value)
-        if hasattr(value, "rvs"):
-            return _from_scipy(value)
-        if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
-            raise TypeError(
-                "expected a list of values, a (low, high[, prior]) tuple, a "
-                f"scipy.stats distribution or a Dimension, got {value!r}"
-            )
-        return Categorical(list(value))
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(f"Parameter {name!r}: {exc}") from None
-
-
-def _from_tuple(value):
-    if len(value) not in (2, 3):
-        raise ValueError(f"a tuple must be (low, high[, prior]), got {value!r}")
-    low, high = value[:2]
-    prior = value[2] if len(value) == 3 else "uniform"
-    if isinstance(low, numbers.Integral) and isinstance(high, numbers.Integral):
-        return Integer(low, high, prior=prior)
-    return Real(low, high, prior=prior)
-
-
-def _from_scipy(dist):
-    """Map bounded scipy distributions with an obvious scale to bounded dims."""
-    if not (hasattr(dist, "ppf") and hasattr(dist, "cdf") and hasattr(dist, "dist")):
-        raise TypeError(
-            f"{dist!r} has rvs but is not a frozen scipy.stats distribution: "
-            "the search needs its ppf and cdf to map it to the unit interval"
-        )
-    name = dist.dist.name
-    lo, hi = (float(b) for b in dist.support())
-    if name == "uniform":
-        return Real(lo, hi)
-    if name in ("loguniform", "reciprocal"):
-        return Real(lo, hi, log=True)
-    if name == "randint":
-        # scipy's support is already inclusive: randint(1, 4) -> (1, 3)
-        if lo == hi:
-            return Categorical([int(lo)])
-        return Integer(int(lo), int(hi))
-    return Distribution(dist)
 
 
 class Subspace:
@@ -173,13 +100,17 @@ class Space:
 
     Parameters
     ----------
-    params : dict or list of dict
+    params : dict, list of dict, or scikit-optimize style space
         Each dict maps a parameter name to a :class:`Dimension`, a list of
-        values, a ``(low, high[, prior])`` tuple or a frozen ``scipy.stats``
-        distribution (see :func:`as_dimension`). A list of dicts gives
-        alternative subspaces, e.g. one per estimator of a Pipeline step;
-        a candidate belongs to exactly one of them. A :class:`Space` is
-        returned unchanged by :meth:`from_user`.
+        values (choices, as in scikit-learn), a frozen ``scipy.stats``
+        distribution, a ``(low, high, prior)`` range tuple, or a
+        scikit-optimize dimension or Optuna distribution (see
+        :func:`~sklearn_hypersearch._space.as_dimension`). A list of dicts
+        gives alternative subspaces, e.g. one per estimator of a Pipeline
+        step; a candidate belongs to the first that contains it, and two
+        identical subspaces are refused. scikit-optimize's ``Space`` and a
+        list of named dimensions (``Real(..., name="C")``) are one subspace.
+        A :class:`Space` is returned unchanged by :meth:`from_user`.
 
     Attributes
     ----------
@@ -197,38 +128,36 @@ class Space:
     """
 
     def __init__(self, params):
-        if isinstance(params, Mapping):
-            params = [params]
-        if isinstance(params, (str, bytes)) or not isinstance(params, (list, tuple)):
-            raise TypeError(
-                "A search space must be a dict or a list of dicts, got "
-                f"{type(params).__name__}: {params!r}."
-            )
-        if len(params) == 0:
-            raise ValueError("A search space must not be an empty list.")
-        subspaces = []
-        for i, sub in enumerate(params):
-            if not isinstance(sub, Mapping):
-                raise TypeError(
-                    f"Subspace {i} of the search space must be a dict, got "
-                    f"{type(sub).__name__}: {sub!r}."
-                )
-            if len(sub) == 0:
-                raise ValueError(f"Subspace {i} of the search space is empty.")
-            for key in sub:
-                if not isinstance(key, str):
-                    raise TypeError(
-                        f"Parameter names must be strings, got {key!r} in subspace {i}."
-                    )
-            subspaces.append(
-                Subspace({k: as_dimension(v, name=k) for k, v in sub.items()})
-            )
-        self.subspaces = subspaces
+        self.subspaces = [Subspace(dims) for dims in as_subspaces(params)]
 
     @classmethod
     def from_user(cls, params):
-        """Return ``params`` if it is a Space, else ``Space(params)``."""
-        return params if isinstance(params, cls) else cls(params)
+        """The space a search or a strategy searches for the user's ``params``.
+
+        ``params`` if it is a Space, else ``Space(params)``; in both cases a
+        subspace identical to an earlier one is dropped with a
+        :class:`UserWarning` (it adds no candidate, and searches that split
+        their budget or their models by subspace would count its points
+        twice). ``Space(params)`` itself keeps every subspace it is given.
+        """
+        space = params if isinstance(params, cls) else cls(params)
+        kept = []
+        for j, sub in enumerate(space.subspaces):
+            first = next((i for i, k in kept if k == sub), None)
+            if first is None:
+                kept.append((j, sub))
+                continue
+            warnings.warn(
+                f"Subspaces {first} and {j} of the search space are identical: "
+                f"subspace {j} is left out, as it adds no candidate.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if len(kept) == space.n_subspaces:
+            return space
+        merged = cls.__new__(cls)
+        merged.subspaces = [sub for _, sub in kept]
+        return merged
 
     @property
     def n_subspaces(self):

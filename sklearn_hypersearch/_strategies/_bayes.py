@@ -140,8 +140,8 @@ class BayesStrategy(BaseStrategy):
 
     Examples
     --------
-    >>> from sklearn_hypersearch import BayesStrategy
-    >>> strategy = BayesStrategy({"x": (-5.0, 5.0)}, random_state=0,
+    >>> from sklearn_hypersearch import BayesStrategy, Real
+    >>> strategy = BayesStrategy({"x": Real(-5.0, 5.0)}, random_state=0,
     ...                          n_initial_points=5)
     >>> for _ in range(12):
     ...     batch = strategy.ask()

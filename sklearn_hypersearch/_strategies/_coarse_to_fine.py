@@ -209,9 +209,9 @@ class CoarseToFineStrategy(BaseStrategy):
 
     Examples
     --------
-    >>> from sklearn_hypersearch import CoarseToFineStrategy
+    >>> from sklearn_hypersearch import CoarseToFineStrategy, Real
     >>> strategy = CoarseToFineStrategy(
-    ...     {"x": (-5.0, 5.0)}, n_iter=20, random_state=0
+    ...     {"x": Real(-5.0, 5.0)}, n_iter=20, random_state=0
     ... )
     >>> strategy.stage_budgets
     [8, 4, 4, 4]
@@ -485,10 +485,11 @@ def _narrow(dim, value, u, half):
     low, high = min(low, value), max(high, value)
     if low == high:
         return Categorical([value])
+    # a stepped dimension keeps its grid: the window's ends are grid values
     if isinstance(dim, Real):
-        return Real(low, high, log=dim.is_log)
+        return Real(low, high, log=dim.is_log, step=dim.step)
     if isinstance(dim, Integer):
-        return Integer(low, high, log=dim.is_log)
+        return Integer(low, high, log=dim.is_log, step=dim.step)
     if isinstance(dim, Distribution):
         return Integer(int(low), int(high)) if dim.is_discrete else Real(low, high)
     raise TypeError(f"Cannot narrow a dimension of type {type(dim).__name__}.")

@@ -325,6 +325,7 @@ class HyperbandStrategy(BaseStrategy):
 
     Examples
     --------
+    >>> from sklearn_hypersearch import Real
     >>> from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
     >>> from sklearn_hypersearch import Real
     >>> strategy = HyperbandStrategy(

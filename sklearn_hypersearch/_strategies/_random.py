@@ -27,8 +27,8 @@ class RandomStrategy(BaseStrategy):
 
     Examples
     --------
-    >>> from sklearn_hypersearch import RandomStrategy
-    >>> strategy = RandomStrategy({"x": (-5.0, 5.0)}, random_state=0)
+    >>> from sklearn_hypersearch import RandomStrategy, Real
+    >>> strategy = RandomStrategy({"x": Real(-5.0, 5.0)}, random_state=0)
     >>> for _ in range(5):
     ...     batch = strategy.ask(4)
     ...     strategy.tell(batch, [-c.params["x"] ** 2 for c in batch])
