@@ -612,3 +612,23 @@ def test_the_call_every_search_class_accepts(data):
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 20
     assert search.stage_budgets_ == [8, 4, 4, 4]
+
+
+def test_narrowed_categories_keep_their_prior_weights():
+    from sklearn_hypersearch import Categorical, Real
+    from sklearn_hypersearch._strategies._coarse_to_fine import CoarseToFineStrategy
+
+    space = {
+        "c": Categorical(["a", "b", "c", "d"], prior=[0.4, 0.3, 0.2, 0.1]),
+        "x": Real(0.0, 1.0),
+    }
+    strategy = CoarseToFineStrategy(space, random_state=0, n_iter=12, n_stages=2)
+    batch = strategy.ask()
+    strategy.tell(batch, [float(c.params["c"] in "ab") + c.params["x"] for c in batch])
+    strategy.ask()
+    for sub in strategy.stage_spaces[1].subspaces:
+        dim = dict(zip(sub.names, sub.dimensions))["c"]
+        full = dict(zip("abcd", [0.4, 0.3, 0.2, 0.1]))
+        if len(dim.choices) > 1:
+            expected = np.array([full[c] for c in dim.choices])
+            np.testing.assert_allclose(dim.prior, expected / expected.sum())

@@ -511,3 +511,22 @@ def test_the_call_every_search_class_accepts():
         random_state=0,
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 20
+
+
+def test_mutation_moves_weighted_and_stepped_genes_to_another_value():
+    # a categorical's cells follow its prior weights and a stepped integer
+    # moves by its step: a mutation must still change the value
+    from sklearn_hypersearch import Categorical, Integer
+    from sklearn_hypersearch._strategies._evolution import EvolutionStrategy
+
+    weighted = Categorical(["a", "b", "c"], prior=[0.8, 0.1, 0.1])
+    stepped = Integer(0, 10, step=5)
+    strategy = EvolutionStrategy(
+        {"w": weighted, "s": stepped}, random_state=0, population_size=4,
+        mutation_scale=0.01,
+    )
+    for dim, value in ((weighted, "a"), (stepped, 5)):
+        u = float(dim.to_unit([value])[0])
+        for _ in range(20):
+            new = dim.from_unit([strategy._mutate_gene(dim, u)])[0]
+            assert new != value and dim.contains(new)

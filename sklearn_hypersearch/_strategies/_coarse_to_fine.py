@@ -439,7 +439,10 @@ class CoarseToFineStrategy(BaseStrategy):
         # stable sort: ties (and unseen choices) keep the user's order
         keep = set(np.argsort(-best, kind="stable")[:n_keep].tolist())
         keep.add(dim.index(value))
-        return Categorical([c for i, c in enumerate(dim.choices) if i in keep])
+        kept = sorted(keep)
+        # the kept choices keep their prior weights, relative to each other
+        prior = None if dim.prior is None else [dim.prior[i] for i in kept]
+        return Categorical([dim.choices[i] for i in kept], prior=prior)
 
     def _draw_region(self, sub, centre, want, out, stage, region):
         """Append new candidates of region ``sub`` to ``out`` until ``want``."""

@@ -413,16 +413,17 @@ class EvolutionStrategy(BaseStrategy):
             current = dim.index(dim.from_unit([u])[0])
             other = int(self._rng.integers(k - 1))
             other += other >= current
-            return (other + 0.5) / k
+            # the choice's own cell (cells follow the prior weights)
+            return float(dim.to_unit([dim.choices[other]])[0])
         step = self._rng.normal(scale=self.mutation_scale_)
         new = _reflect(u + step)
         if isinstance(dim, Integer):
             old_value = dim.from_unit([u])[0]
             value = dim.from_unit([new])[0]
             if value == old_value:
-                # too small a step to reach the next integer: take one
-                # integer step in the step's direction (inward at a bound)
-                value = old_value + (1 if step >= 0 else -1)
+                # too small a step to reach the next value: take one step
+                # of the dimension in the step's direction (inward at a bound)
+                value = old_value + (dim.step if step >= 0 else -dim.step)
                 if not dim.low <= value <= dim.high:
                     value = 2 * old_value - value
                 new = float(dim.to_unit([value])[0])
