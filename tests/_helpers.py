@@ -12,7 +12,8 @@ class RandomSearch(_BaseHyperSearch):
 
     _parameter_constraints: dict = {
         **_BaseHyperSearch._parameter_constraints,
-        "param_distributions": [dict, list],
+        # checked by Space.from_user, which names what is wrong
+        "param_distributions": "no_validation",
         "n_iter": [int],
         "batch_size": [int],
     }

@@ -21,7 +21,7 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeClassifier
 
-from sklearn_hypersearch import BayesSearchCV, Integer, Real
+from sklearn_hypersearch import BayesSearchCV, Integer, Real, Space
 from sklearn_hypersearch._search._checkpoint import CheckpointFile, decode_line, encode_line
 from sklearn_hypersearch._strategies import BaseStrategy, Candidate
 from tests._helpers import LoggingClassifier, QuadraticClassifier, RandomSearch, toy_data
@@ -520,3 +520,42 @@ def test_param_columns_are_scikit_learns(candidate_params):
         assert [repr(v) for v in ref[key].data[kept]] == [
             repr(v) for v in ours[key].data[kept]
         ]
+
+
+def test_a_multi_fidelity_search_warm_starts_another_search():
+    # its full-resource rows are told (without the resource parameter): the
+    # random strategy then proposes only the points they did not cover
+    from sklearn_hypersearch import HyperbandSearchCV
+    from tests.test_lifecycle import _CheapLooksGood
+
+    X, y = toy_data()
+    grid = {"x": [i / 10 for i in range(1, 10)]}
+    hb = HyperbandSearchCV(
+        _CheapLooksGood(), grid, resource="n_units", max_resources=9,
+        min_resources=1, cv=2, random_state=0,
+    ).fit(X, y)
+    full = np.asarray(hb.cv_results_["n_resources"]) == 9
+    seen = {p["x"] for p, f in zip(hb.cv_results_["params"], full) if f}
+    later = RandomSearch(
+        QuadraticClassifier(), grid, n_iter=9, cv=2, random_state=0,
+        initial_results=hb.cv_results_,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "outside the search space"
+        later.fit(X, y)
+    assert 0 < len(seen) < 9
+    assert {p["x"] for p in later.cv_results_["params"]} == set(grid["x"]) - seen
+
+
+@pytest.mark.parametrize("space", [Space({"x": Real(0.0, 1.0)}), "x"])
+def test_every_class_takes_a_space_object_and_names_a_bad_space(space):
+    from tests.test_common import SEARCHES, make
+
+    X, y = toy_data()
+    for cls in SEARCHES:
+        search = make(cls, QuadraticClassifier(), space)
+        if isinstance(space, str):
+            with pytest.raises(TypeError, match="param_distributions: A search space"):
+                search.fit(X, y)
+        else:
+            assert len(search.fit(X, y).cv_results_["params"]) >= 2

@@ -305,7 +305,10 @@ class _BaseHyperSearch(BaseSearchCV):
 
     def _checked_space(self):
         """The user's space as a Space, checked against the estimator."""
-        space = Space.from_user(getattr(self, self._space_attr))
+        try:
+            space = Space.from_user(getattr(self, self._space_attr))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{self._space_attr}: {exc}") from None
         check_space_for_estimator(space, self.estimator, self._space_attr)
         return space
 

@@ -215,8 +215,9 @@ class BayesSearchCV(_BaseHyperSearch):
 
     _parameter_constraints: dict = {
         **_BaseHyperSearch._parameter_constraints,
-        "param_distributions": [dict, list, None],
-        "search_spaces": [dict, list, None],
+        # checked when the space is read, with messages that name them
+        "param_distributions": "no_validation",
+        "search_spaces": "no_validation",
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_points": [
@@ -325,7 +326,12 @@ class BayesSearchCV(_BaseHyperSearch):
         # phases keep their subspaces even when two are the same (each is
         # its own scikit-optimize entry); alternatives searched together
         # merge identical ones
-        space = Space(subspaces) if budgets is not None else Space.from_user(subspaces)
+        try:
+            space = (
+                Space(subspaces) if budgets is not None else Space.from_user(subspaces)
+            )
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{name}: {exc}") from None
         check_space_for_estimator(space, self.estimator, name)
         return space
 

@@ -588,7 +588,7 @@ def initial_observations(initial_results, space, score_key):
     candidates of a checkpoint are used.
     """
     if isinstance(initial_results, dict):
-        params, scores = _from_results(initial_results, score_key)
+        params, scores = _from_results(initial_results, score_key, space)
     else:
         params, scores = _from_checkpoint(os.fspath(initial_results), space, score_key)
     kept = [
@@ -603,7 +603,7 @@ def initial_observations(initial_results, space, score_key):
     return [p for p, _ in kept], [s for _, s in kept]
 
 
-def _from_results(results, score_key):
+def _from_results(results, score_key, space):
     if "params" not in results:
         raise ValueError(
             "initial_results must be a cv_results_ dict (with a 'params' column "
@@ -621,6 +621,18 @@ def _from_results(results, score_key):
             f"{key!r} score each; got {len(params)} params and {len(scores)} "
             "scores."
         )
+    if "n_resources" in results:
+        # a multi-fidelity search's results: its full-resource rows, without
+        # the resource parameter (the column whose value is the row's budget)
+        budgets = np.asarray(results["n_resources"], dtype=float)
+        full = budgets == np.nanmax(budgets)
+        names = set(space.names)
+        params = [
+            {k: v for k, v in p.items() if k in names or v != budget}
+            for p, budget in zip(params, budgets)
+        ]
+        params = [p for p, keep in zip(params, full) if keep]
+        scores = scores[full]
     return params, list(scores)
 
 

@@ -179,7 +179,8 @@ class EvolutionSearchCV(_BaseHyperSearch):
 
     _parameter_constraints: dict = {
         **_BaseHyperSearch._parameter_constraints,
-        "param_distributions": [dict, list],
+        # checked by Space.from_user, which names what is wrong
+        "param_distributions": "no_validation",
         "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
         "n_generations": [
             Interval(numbers.Integral, 1, None, closed="left"),
