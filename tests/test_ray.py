@@ -34,7 +34,9 @@ def ray_backend():
         ray = pytest.importorskip("ray")
         from ray.util.joblib import register_ray
 
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+        ray.init(
+            address="local", num_cpus=2, include_dashboard=False, log_to_driver=False
+        )
     register_ray()
     # The ray backend re-bases joblib's PicklingPool on Ray's Pool for good;
     # undo that so the "multiprocessing" backend stays itself in later tests.
