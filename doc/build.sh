@@ -20,6 +20,11 @@ for script in examples/*.py; do
         echo "skipped: dask.distributed is not installed (the dask extra)"
         continue
     fi
+    if [ "$(basename "$script")" = ray_cluster.py ] &&
+        ! "$python" -c "import ray" 2>/dev/null; then
+        echo "skipped: ray is not installed (the ray extra)"
+        continue
+    fi
     timeout "$timeout_s" "$python" "$script"
     echo "--- $script took $(( $(date +%s) - start )) s"
 done
