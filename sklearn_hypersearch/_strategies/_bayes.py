@@ -32,6 +32,8 @@ _PORTFOLIO = ("ei", "pi", "lcb")
 # "auto" uses the Gaussian process up to this many features per subspace
 # (one-hot columns included) and the tree ensemble beyond.
 _GP_MAX_FEATURES = 24
+# The Gaussian process is conditioned on at most this many observations.
+_GP_MAX_POINTS = 256
 
 
 class BayesStrategy(BaseStrategy):
@@ -499,14 +501,24 @@ class BayesStrategy(BaseStrategy):
         # beyond 50 they are refitted when the data grew by 10 % since the
         # last fit, and the model is only conditioned on the new data
         # in between.
-        n_fit = self._n_fit.get(b, 0)
-        optimize = len(ys) <= 50 or len(ys) >= 1.1 * n_fit
-        gp = GaussianProcess().fit(
-            Z, ys, self._theta.get(b), self._rng, optimize, base=self._gps.get(b)
-        )
+        n_fit, n_told = self._n_fit.get(b, 0), len(ys)
+        optimize = n_told <= 50 or n_told >= 1.1 * n_fit
+        base = self._gps.get(b)
+        if len(ys) > _GP_MAX_POINTS:
+            # bounded time and memory however much was told: the model is
+            # conditioned on the best half of its budget and a random
+            # sample of the rest (a new subset each time: no extension)
+            order = np.argsort(-ys, kind="stable")
+            top = order[: _GP_MAX_POINTS // 2]
+            rest = self._rng.choice(
+                order[_GP_MAX_POINTS // 2 :], _GP_MAX_POINTS - len(top), replace=False
+            )
+            keep = np.sort(np.r_[top, rest])
+            Z, ys, base = Z[keep], ys[keep], None
+        gp = GaussianProcess().fit(Z, ys, self._theta.get(b), self._rng, optimize, base=base)
         self._gps[b] = gp
         if optimize:
-            self._n_fit[b] = len(ys)
+            self._n_fit[b] = n_told
         self._theta[b] = gp.theta_
         return gp
 
