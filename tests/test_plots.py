@@ -381,7 +381,9 @@ def test_partial_dependence_uses_only_its_subspace(plt, data):
     ).fit(*data)
     in_first = [p for p in search.cv_results_["params"] if "flag" not in p]
     assert 2 <= len(in_first) < 8
-    points, scores = _observations(search.cv_results_, "mean_test_score", Space(space), 0)
+    points, scores = _observations(
+        search.cv_results_, "mean_test_score", Space(space), 0
+    )
     assert len(scores) == len(in_first)
     np.testing.assert_allclose(points[:, 0], [p["x"] for p in in_first])
     (ax,) = plots.plot_partial_dependence(search, subspace=0)

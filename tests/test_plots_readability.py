@@ -421,5 +421,7 @@ def test_evolution_legend_names_the_dots(plt):
     ax = plots.plot_evolution(search)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[0] == "evaluated individual"
-    texts = [t.get_text().strip("$").replace(r"\mathdefault", "") for t in _drawn_labels(ax)]
+    texts = [
+        t.get_text().strip("$").replace(r"\mathdefault", "") for t in _drawn_labels(ax)
+    ]
     assert texts == ["{0}", "{1}", "{2}"]

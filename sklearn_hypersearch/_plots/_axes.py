@@ -30,7 +30,7 @@ from matplotlib.ticker import (
 # At most this many panels per row of a grid.
 MAX_COLUMNS = 4
 # Size of one panel of a grid, in inches (without the figure's margins).
-PANEL_WIDTH, PANEL_HEIGHT = 2.7, 2.3
+PANEL_WIDTH, PANEL_HEIGHT = 2.4, 2.1
 # Gap between neighbouring tick labels, as a fraction of the font size.
 LABEL_GAP = 0.6
 # Tick labels on a numeric axis: never more than this many.
@@ -289,28 +289,42 @@ def set_fixed_log_axis(ax, values):
     ax.xaxis.set_minor_locator(NullLocator())
 
 
-def _axes_size_pt(ax):
-    """Estimated drawn ``(width, height)`` of ``ax`` in points.
+def lay_out(fig):
+    """Run the figure's layout without rendering, so that axes have their size.
 
-    Before a constrained layout runs, an axes fills its whole grid cell; the
-    labels, ticks and colour bar take some of it at draw time, hence the
-    margin.
+    The rotation of categorical labels and the margins that keep markers
+    inside are chosen from the drawn size of each panel, known only once
+    the constrained layout has placed labels and colour bars.
     """
-    fig = ax.figure
-    position = ax.get_position()
-    width, height = fig.get_size_inches()
-    return position.width * width * 72 * 0.75, position.height * height * 72 * 0.72
+    if hasattr(fig, "draw_without_rendering"):
+        fig.draw_without_rendering()
+    else:  # matplotlib < 3.6
+        fig.canvas.draw()
+
+
+def _axes_size_pt(ax):
+    """Drawn ``(width, height)`` of ``ax`` in points, as of the last layout."""
+    scale = 72.0 / ax.figure.dpi
+    return ax.bbox.width * scale, ax.bbox.height * scale
 
 
 def set_categorical(ax, labels):
-    """A categorical x axis: one tick per label, rotated as far as needed.
+    """A categorical x axis: one tick per label, in the order of ``labels``."""
+    n = len(labels)
+    ax.set_xticks(range(n))
+    ax.set_xticklabels(labels)
+    ax.set_xlim(-0.5, n - 0.5)
+
+
+def rotate_categorical(ax):
+    """Rotate the labels of a categorical x axis as far as they need.
 
     Labels stay horizontal when they fit side by side, else they are
     rotated by 30 degrees when that leaves a gap between them, else by 90.
+    Call after :func:`lay_out`; returns whether the labels were rotated.
     """
+    labels = [t.get_text() for t in ax.get_xticklabels()]
     n = len(labels)
-    ax.set_xticks(range(n))
-    ax.set_xlim(-0.5, n - 0.5)
     fontsize = _tick_fontsize("x")
     sizes = [text_size(label, fontsize) for label in labels]
     widest = max((w for w, _ in sizes), default=0.0)
@@ -328,20 +342,22 @@ def set_categorical(ax, labels):
             rotation = angle
             break
     if rotation == 0:
-        ax.set_xticklabels(labels)
-    elif rotation == 90:
-        ax.set_xticklabels(labels, rotation=90)
+        return False
+    if rotation == 90:
+        ax.set_xticks(range(n), labels, rotation=90)
     else:
-        ax.set_xticklabels(
-            labels, rotation=rotation, ha="right", rotation_mode="anchor"
+        ax.set_xticks(
+            range(n), labels, rotation=rotation, ha="right", rotation_mode="anchor"
         )
+    return True
 
 
 def keep_markers_inside(ax, radius_pt, *, x=True, y=True):
     """Margins that keep a marker of ``radius_pt`` at the data's edge inside.
 
     Margins are fractions of the data range on each side, so a marker at
-    the edge is ``m / (1 + 2 m)`` of the axis from its end.
+    the edge is ``m / (1 + 2 m)`` of the axis from its end. Call after
+    :func:`lay_out`.
     """
     width, height = _axes_size_pt(ax)
     pad = radius_pt + 1.5

@@ -140,5 +140,3 @@ def _compute_time(results, key):
     )
     seconds = floats(results["mean_fit_time"]) + floats(results["mean_score_time"])
     return np.nan_to_num(seconds) * max(n_splits, 1)
-
-

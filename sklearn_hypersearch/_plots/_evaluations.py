@@ -107,6 +107,7 @@ def plot_evaluations(search, params=None, *, metric=None, space=None):
     axes = _axes.grid_of_axes(plt, len(names), extra_width=0.9)
     star_radius = np.sqrt(_STAR_SIZE) / 2
     scatter = star = None
+    categorical_axes = []
     for ax, name in zip(axes, names):
         has = np.array([name in p for p in rows], dtype=bool)
         values = [p[name] for p in rows if name in p]
@@ -115,12 +116,12 @@ def plot_evaluations(search, params=None, *, metric=None, space=None):
         if categorical:
             xs, cat_labels = category_positions(values, dim)
             _axes.set_categorical(ax, cat_labels)
+            categorical_axes.append(ax)
         else:
             xs = np.asarray(values, dtype=float)
             _axes.set_numeric_axis(
                 ax, dim is not None and dim.is_log, integer=isinstance(dim, Integer)
             )
-        _axes.keep_markers_inside(ax, star_radius, x=not categorical)
         scatter = ax.scatter(
             xs, scores[has], c=colour[has], cmap="viridis", norm=norm, s=_DOT_SIZE
         )
@@ -156,7 +157,20 @@ def plot_evaluations(search, params=None, *, metric=None, space=None):
             borderaxespad=0.0,
             handletextpad=0.2,
         )
+    _fit_to_panels(fig, axes, categorical_axes, star_radius)
     return axes
+
+
+def _fit_to_panels(fig, axes, categorical_axes, star_radius):
+    """Rotate categorical labels and pad the limits for the drawn panel sizes."""
+    from sklearn_hypersearch._plots import _axes
+
+    _axes.lay_out(fig)
+    rotated = [_axes.rotate_categorical(ax) for ax in categorical_axes]
+    if any(rotated):
+        _axes.lay_out(fig)  # rotated labels are taller: the panels shrink
+    for ax in axes:
+        _axes.keep_markers_inside(ax, star_radius, x=ax not in categorical_axes)
 
 
 def _resource_name(search):

@@ -151,5 +151,3 @@ def _resource_parameters(params, resources, search):
             n in p and is_number(p[n]) and p[n] == r for p, r in zip(params, resources)
         )
     }
-
-

@@ -146,6 +146,7 @@ def plot_partial_dependence(
     from sklearn_hypersearch._plots import _axes
 
     axes = _axes.grid_of_axes(plt, len(names))
+    categorical_axes = []
     for ax, name in zip(axes, names):
         j = sub.names.index(name)
         dim = sub.dimensions[j]
@@ -159,6 +160,7 @@ def plot_partial_dependence(
         if isinstance(dim, Categorical):
             xs, labels = category_positions(values, dim)
             _axes.set_categorical(ax, labels)
+            categorical_axes.append(ax)
             ax.plot(xs, dependence, marker="o", linestyle="none", label="model")
             best_x = dim.index(best_value)
         else:
@@ -169,6 +171,10 @@ def plot_partial_dependence(
         ax.set_xlabel(name)
     _axes.label_rows(axes, f"partial dependence\nof {metric_label(key, fitted)}")
     axes[0].legend(loc="best", fontsize="small")
+    if categorical_axes:
+        _axes.lay_out(axes[0].figure)
+        for ax in categorical_axes:
+            _axes.rotate_categorical(ax)
     return axes
 
 
@@ -234,5 +240,3 @@ def _pd_grid(dim, n_points):
     # integers: several unit points round to one value; keep each once
     values = list(dict.fromkeys(values))
     return values, dim.to_unit(values)
-
-
