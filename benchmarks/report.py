@@ -165,7 +165,7 @@ def _plot(results, tasks, path):
     ncols = 2 if len(panels) > 1 else 1
     nrows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(4.2 * ncols, 3.4 * nrows + 0.6), layout="constrained"
+        nrows, ncols, figsize=(4.0 * ncols, 3.4 * nrows + 0.6), layout="constrained"
     )
     axes = np.atleast_1d(axes).ravel()
     for ax in axes[len(panels) :]:

@@ -72,6 +72,10 @@ def grid_of_axes(plt, n, *, sharex=False, extra_width=0.0):
         squeeze=False,
         layout="constrained",
     )
+    engine = getattr(fig, "get_layout_engine", lambda: None)()
+    if engine is not None:  # matplotlib >= 3.6
+        # room between panels for the end labels of neighbouring x axes
+        engine.set(wspace=0.06)
     axes = axes.ravel()
     for ax in axes[n:]:
         fig.delaxes(ax)
