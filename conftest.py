@@ -5,7 +5,7 @@ import importlib.util
 if importlib.util.find_spec("matplotlib") is None:
     # The examples of sklearn_hypersearch.plots need the optional `plots`
     # extra; tests/test_plots.py checks the error raised without it.
-    collect_ignore = ["sklearn_hypersearch/plots.py"]
+    collect_ignore = ["sklearn_hypersearch/plots.py", "sklearn_hypersearch/_plots"]
 else:
     import matplotlib
 

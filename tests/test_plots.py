@@ -14,8 +14,10 @@ from sklearn_hypersearch import (
     HyperbandSearchCV,
     Integer,
     Real,
+    Space,
     plots,
 )
+from sklearn_hypersearch._plots._partial_dependence import _observations
 from tests._helpers import QuadraticClassifier, toy_data
 
 # score = -(x - 0.3) ** 2 + 0.1 * flag: optimum x=0.3, flag=True
@@ -163,7 +165,7 @@ def test_convergence_multimetric_uses_refit_metric_or_metric(plt, data):
         y_own, np.maximum.accumulate(search.cv_results_["mean_test_own"])
     )
     ax = plots.plot_convergence(search, metric="acc")
-    assert ax.get_ylabel() == "best test acc so far"
+    assert ax.get_ylabel() == "best CV acc so far"
     with pytest.raises(ValueError, match="metric='nope'.*'acc', 'own'"):
         plots.plot_convergence(search, metric="nope")
 
@@ -379,8 +381,8 @@ def test_partial_dependence_uses_only_its_subspace(plt, data):
     ).fit(*data)
     in_first = [p for p in search.cv_results_["params"] if "flag" not in p]
     assert 2 <= len(in_first) < 8
-    points, scores = plots._observations(
-        search.cv_results_, "mean_test_score", plots.Space(space), 0
+    points, scores = _observations(
+        search.cv_results_, "mean_test_score", Space(space), 0
     )
     assert len(scores) == len(in_first)
     np.testing.assert_allclose(points[:, 0], [p["x"] for p in in_first])

@@ -31,6 +31,6 @@ print(f"best CV accuracy {search.best_score_:.4f} with {search.best_params_}")
 out = Path(__file__).resolve().parent / "images"
 out.mkdir(exist_ok=True)
 axes = plot_evaluations(search)
-axes[0].figure.savefig(out / "plot_bayes_surrogate_evaluations.png", dpi=80)
+axes[0].figure.savefig(out / "plot_bayes_surrogate_evaluations.png", dpi=100)
 axes = plot_partial_dependence(search)
-axes[0].figure.savefig(out / "plot_bayes_surrogate.png", dpi=80)
+axes[0].figure.savefig(out / "plot_bayes_surrogate.png", dpi=100)

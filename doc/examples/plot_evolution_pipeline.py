@@ -52,4 +52,4 @@ out = Path(__file__).resolve().parent / "images"
 out.mkdir(exist_ok=True)
 ax = plot_evolution(search)
 ax.set_title("EvolutionSearchCV on breast cancer: SVC or k-NN")
-ax.figure.savefig(out / "plot_evolution_pipeline.png", dpi=80)
+ax.figure.savefig(out / "plot_evolution_pipeline.png", dpi=100)

@@ -31,4 +31,4 @@ print(f"best CV accuracy {search.best_score_:.4f} with {search.best_params_}")
 out = Path(__file__).resolve().parent / "images"
 out.mkdir(exist_ok=True)
 axes = plot_hyperband(search)
-axes[0].figure.savefig(out / "plot_hyperband_brackets.png", dpi=80)
+axes[0].figure.savefig(out / "plot_hyperband_brackets.png", dpi=100)
