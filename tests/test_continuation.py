@@ -307,3 +307,101 @@ def test_every_mutable_parameter_changes_the_training_that_follows(cls, spec, pa
                     outputs.append(getattr(model, method)(X[240:]))
                     break
     assert not np.allclose(outputs[0], outputs[1]), f"{param} changed nothing"
+
+
+# -- HyperbandSearchCV with continued rungs ------------------------------------
+def _hyperband(estimator, **kw):
+    from sklearn_hypersearch import HyperbandSearchCV, Integer
+
+    params = dict(
+        resource="n_estimators",
+        max_resources=27,
+        min_resources=1,
+        factor=3,
+        cv=KFold(3),
+        random_state=0,
+    )
+    params.update(kw)
+    return HyperbandSearchCV(estimator, {"max_depth": Integer(1, 6)}, **params)
+
+
+def test_hyperband_continued_rungs_equal_rungs_fitted_from_scratch():
+    X, y = _data()
+    est = RandomForestClassifier(random_state=0)
+    cont = _hyperband(est).fit(X, y)
+    fresh = _hyperband(est, continuation=False).fit(X, y)
+    assert cont.cv_results_["params"] == fresh.cv_results_["params"]
+    np.testing.assert_allclose(
+        cont.cv_results_["mean_test_score"], fresh.cv_results_["mean_test_score"]
+    )
+    # a promoted candidate pays only for the trees it adds
+    promoted = np.asarray(cont.cv_results_["rung"]) > 0
+    assert (
+        cont.cv_results_["mean_fit_time"][promoted].sum()
+        < 0.8 * fresh.cv_results_["mean_fit_time"][promoted].sum()
+    )
+
+
+def test_hyperband_continuation_is_the_same_for_any_n_jobs():
+    X, y = _data()
+    est = RandomForestClassifier(random_state=0)
+    one = _hyperband(est, max_resources=9).fit(X, y)
+    two = _hyperband(est, max_resources=9, n_jobs=2).fit(X, y)
+    assert one.cv_results_["params"] == two.cv_results_["params"]
+    np.testing.assert_allclose(
+        one.cv_results_["mean_test_score"], two.cv_results_["mean_test_score"]
+    )
+
+
+def test_hyperband_continuation_true_needs_an_iteration_count():
+    from sklearn.svm import SVC
+
+    from sklearn_hypersearch import HyperbandSearchCV
+
+    X, y = _data()
+    kw = dict(resource="n_samples", cv=KFold(3), random_state=0)
+    with pytest.raises(ValueError, match="continuation=True, but SVC cannot"):
+        HyperbandSearchCV(SVC(), {"C": Real(0.1, 10.0)}, continuation=True, **kw).fit(
+            X, y
+        )
+    # "auto" fits from scratch there
+    auto = HyperbandSearchCV(SVC(), {"C": Real(0.1, 10.0)}, **kw)
+    assert auto._continuation() is None
+
+
+class _InterruptedForest(RandomForestClassifier):
+    """A forest whose ``interrupt_at``-th fit (counted over the class) is a
+    Ctrl-C; a subclass continues as its base does."""
+
+    n_fits = 0
+    interrupt_at = None
+
+    def fit(self, X, y, **kw):
+        cls = type(self)
+        cls.n_fits += 1
+        if cls.interrupt_at is not None and cls.n_fits == cls.interrupt_at:
+            raise KeyboardInterrupt
+        return super().fit(X, y, **kw)
+
+
+def test_resuming_a_continued_bracket_refits_no_row(tmp_path):
+    X, y = _data()
+    ckpt = str(tmp_path / "hb.jsonl")
+    _InterruptedForest.n_fits, _InterruptedForest.interrupt_at = 0, 40
+    with pytest.warns(UserWarning, match="interrupted"):
+        first = _hyperband(_InterruptedForest(random_state=0), checkpoint=ckpt)
+        first.fit(X, y)
+    n_first = len(first.cv_results_["params"])
+    _InterruptedForest.n_fits, _InterruptedForest.interrupt_at = 0, None
+    resumed = _hyperband(_InterruptedForest(random_state=0), checkpoint=ckpt).fit(X, y)
+    plain = _hyperband(RandomForestClassifier(random_state=0)).fit(X, y)
+    # restored rows are not fitted again: only the others, and the refit
+    n_rows = len(resumed.cv_results_["params"])
+    assert 0 < n_first < n_rows
+    assert _InterruptedForest.n_fits == (n_rows - n_first) * 3 + 1
+    # a promoted candidate whose parent's models were lost trains from
+    # scratch: a forest with a fixed random_state is the same model
+    assert resumed.cv_results_["params"] == plain.cv_results_["params"]
+    np.testing.assert_allclose(
+        resumed.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
+    )

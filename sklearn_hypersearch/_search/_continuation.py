@@ -112,9 +112,12 @@ def final_step(estimator):
 
 def continuation_for(estimator):
     """The :class:`Continuation` of an estimator (a Pipeline's last step), or
-    None when it is not registered."""
+    None when it is not registered (subclasses inherit their base's)."""
     _, step = final_step(estimator)
-    return CONTINUATIONS.get(type(step).__name__)
+    for cls in type(step).__mro__:
+        if cls.__name__ in CONTINUATIONS:
+            return CONTINUATIONS[cls.__name__]
+    return None
 
 
 def _apply_mutable(model, params, prefix):

@@ -15,6 +15,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _num_samples
 
 from sklearn_hypersearch._search._base import _BaseHyperSearch
+from sklearn_hypersearch._search._continuation import continuation_for, final_step
 from sklearn_hypersearch._search._docs import fill_doc
 from sklearn_hypersearch._space import Space
 from sklearn_hypersearch._strategies._hyperband import (
@@ -71,8 +72,9 @@ class HyperbandSearchCV(_BaseHyperSearch):
         test part stays whole, so that every rung is scored on the same
         data. Any other value names an integer parameter of the estimator
         (``"n_estimators"``, ``"max_iter"``, ``"clf__n_estimators"`` for a
-        Pipeline step), set to the budget for each fit. Each fit starts
-        from scratch, even with ``warm_start`` estimators.
+        Pipeline step), set to the budget for each fit. With
+        ``continuation``, a promoted candidate trains on from its fitted
+        models of the previous rung instead of starting from scratch.
 
     max_resources : int or "auto", default="auto"
         Resource of the last rung of every bracket: the full budget. "auto"
@@ -106,6 +108,21 @@ class HyperbandSearchCV(_BaseHyperSearch):
         (``"bohb"``, with ``"tpe"`` as an alias) from kernel densities
         of the good and the other candidates at the highest resource with
         enough results, one third of the candidates staying random.
+
+    continuation : "auto" or bool, default="auto"
+        Whether a promoted candidate continues from its fitted fold models
+        of the previous rung, so that a rung costs only the increment: the
+        forests, extra trees and bagging (``n_estimators``) and the gradient
+        boosting estimators (``n_estimators``, ``max_iter`` of the
+        histogram-based ones) grow with ``warm_start``, and with a fixed
+        ``random_state`` give the same models as fits from scratch; the
+        ``partial_fit`` estimators (``SGD*``, ``MLP*``, ``Perceptron``, with
+        ``resource="max_iter"``) train one pass per resource unit, which is
+        close to, not the same as, ``fit`` with that ``max_iter``. ``"auto"``
+        continues when the estimator (or a Pipeline's last step) is one of
+        these and ``resource`` is its iteration count; True requires it
+        (a ``ValueError`` otherwise); False always fits from scratch. Only
+        the candidates a rung may still promote keep their models.
 
     <search_parameters>
 
@@ -260,6 +277,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
             StrOptions({"auto"}),
         ],
         "sampler": [StrOptions({"random", "bohb", "tpe"})],
+        "continuation": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(
@@ -274,6 +292,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         factor=3,
         n_brackets="auto",
         sampler="random",
+        continuation="auto",
         scoring=None,
         n_jobs=None,
         refit=True,
@@ -316,6 +335,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         self.factor = factor
         self.n_brackets = n_brackets
         self.sampler = sampler
+        self.continuation = continuation
 
     # -- checks, before any fit ---------------------------------------------
     def _check_search_inputs(self, X, y, split_params):
@@ -460,7 +480,28 @@ class HyperbandSearchCV(_BaseHyperSearch):
             sampler=self.sampler,
             random_state=random_state,
             max_cost=self.n_iter,
+            continue_rungs=self._continuation() is not None,
         )
+
+    def _continuation(self):
+        """How a promoted candidate trains on, or None (fits from scratch)."""
+        if self.continuation is False:
+            return None
+        spec = continuation_for(self.estimator)
+        prefix, step = final_step(self.estimator)
+        fits = spec is not None and (
+            self.resource == prefix + (spec.resource or "max_iter")
+        )
+        if not fits and self.continuation is True:
+            raise ValueError(
+                f"continuation=True, but {type(step).__name__} cannot continue "
+                f"its training along resource={self.resource!r}: it must be the "
+                "iteration count of an estimator that grows with warm_start "
+                "(forests, gradient boosting: n_estimators or max_iter) or "
+                "trains with partial_fit (SGD, MLP: max_iter). Use "
+                "continuation='auto' or False."
+            )
+        return spec if fits else None
 
     def _max_candidates(self):
         # n_iter budgets the brackets (in the strategy), not rows: the search

@@ -358,6 +358,7 @@ class HyperbandStrategy(BaseStrategy):
         n_proposals=64,
         random_state=None,
         max_cost=None,
+        continue_rungs=False,
     ):
         super().__init__(space, random_state)
         if sampler not in _SAMPLERS:
@@ -377,6 +378,7 @@ class HyperbandStrategy(BaseStrategy):
         self.top_fraction = top_fraction
         self.n_proposals = n_proposals
         self.max_cost = max_cost
+        self.continue_rungs = bool(continue_rungs)
         self.schedule = self._capped(
             hyperband_schedule(
                 min_resources, max_resources, factor, n_brackets, max_cost
@@ -394,6 +396,11 @@ class HyperbandStrategy(BaseStrategy):
         self._done = [[] for _ in self.schedule]  # (n, r) of the closed rungs
         self._queue = deque()  # asked rungs not yet handed out (ask(n) with small n)
         self._last_params = {}  # bracket -> params of its last closed rung
+        # bracket -> per slot of the open (then last closed) rung, the
+        # candidate evaluated there (None: its score was known), which a
+        # promoted candidate continues with continue_rungs
+        self._evaluated = {}
+        self._last_cands = {}
         # observations for the model: budget -> [(subspace index, unit row, score)]
         self._obs = defaultdict(list)
         # subspace index -> (observations told, its DensityRatio or None):
@@ -475,12 +482,25 @@ class HyperbandStrategy(BaseStrategy):
         n_i, r_i = self.schedule[b][i]
         if i == 0:
             params = self._sample(n_i)
+            parents = [None] * len(params)
         else:
-            params = self._promoted(b, n_i)
+            params, parents = self._promoted(b, n_i)
         tags = {"bracket": b, "rung": i, "n_resources": r_i}
-        cands = [Candidate(p, budget=r_i, tags=tags) for p in params]
+        # with continue_rungs, a promoted candidate trains on from its fitted
+        # models of the previous rung, and every rung but the last keeps them
+        keep = self.continue_rungs and i < len(self.schedule[b]) - 1
+        cands = [
+            Candidate(
+                p,
+                budget=r_i,
+                tags=tags,
+                continues=parent if self.continue_rungs else None,
+                keep_state=keep,
+            )
+            for p, parent in zip(params, parents)
+        ]
         scores = np.full(len(cands), np.nan)
-        new = []
+        new, evaluated = [], [None] * len(cands)
         for slot, cand in enumerate(cands):
             key = (self.space.key(cand.params), r_i)
             if key in self._known:
@@ -488,20 +508,43 @@ class HyperbandStrategy(BaseStrategy):
                 continue
             if key not in self._waiting:
                 new.append(cand)
+                evaluated[slot] = cand
             self._waiting.setdefault(key, []).append((b, slot))
+        self._evaluated[b] = evaluated
         self._rung_cands[b] = cands
         self._rung_scores[b] = scores
         self._next_rung[b] = i + 1
         return new
 
     def _promoted(self, b, k):
-        """The best ``k`` candidates of bracket ``b``'s last rung."""
-        scores = self._rung_scores[b]
+        """The best ``k`` candidates of bracket ``b``'s last rung: their
+        parameters and the candidates evaluated in their slots (or None)."""
+        order = self._promotion_order(b, k)
         self._rung_scores[b] = None
+        last = self._last_cands.pop(b, None) or [None] * len(self._last_params[b])
+        return [dict(self._last_params[b][j]) for j in order], [last[j] for j in order]
+
+    def _promotion_order(self, b, k):
         # stable sort on the negated score: ties keep the order asked, and
         # failed fits (-inf) go last
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [dict(self._last_params[b][j]) for j in order]
+        return np.argsort(-self._rung_scores[b], kind="stable")[:k]
+
+    def continuable(self):
+        """The evaluated candidates of open rungs, and those that the last
+        closed rung of each bracket will promote (with ``continue_rungs``)."""
+        if not self.continue_rungs:
+            return ()
+        out = []
+        for b, rungs in enumerate(self.schedule):
+            if self._rung_cands[b] is not None:  # a rung being evaluated
+                out.extend(c for c in self._evaluated.get(b, ()) if c is not None)
+            elif b in self._last_cands and self._next_rung[b] < len(rungs):
+                k = rungs[self._next_rung[b]][0]
+                last = self._last_cands[b]
+                out.extend(
+                    last[j] for j in self._promotion_order(b, k) if last[j] is not None
+                )
+        return out
 
     # -- tell ---------------------------------------------------------------
     def _tell(self, candidates, scores):
@@ -520,6 +563,7 @@ class HyperbandStrategy(BaseStrategy):
     def _close_rung(self, b):
         cands = self._rung_cands[b]
         self._last_params[b] = [c.params for c in cands]
+        self._last_cands[b] = self._evaluated.pop(b, [None] * len(cands))
         self._rung_cands[b] = None
         self._done[b].append((len(cands), cands[0].budget if cands else None))
 
