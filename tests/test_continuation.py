@@ -334,12 +334,35 @@ def test_hyperband_continued_rungs_equal_rungs_fitted_from_scratch():
     np.testing.assert_allclose(
         cont.cv_results_["mean_test_score"], fresh.cv_results_["mean_test_score"]
     )
-    # a promoted candidate pays only for the trees it adds
-    promoted = np.asarray(cont.cv_results_["rung"]) > 0
-    assert (
-        cont.cv_results_["mean_fit_time"][promoted].sum()
-        < 0.8 * fresh.cv_results_["mean_fit_time"][promoted].sum()
-    )
+
+
+
+class _CountingForest(RandomForestClassifier):
+    """Records how many trees each fit found and left."""
+
+    log = []
+
+    def fit(self, X, y, **kw):
+        before = len(getattr(self, "estimators_", []))
+        super().fit(X, y, **kw)
+        type(self).log.append((before, len(self.estimators_)))
+        return self
+
+
+def test_hyperband_promoted_candidates_grow_only_the_trees_they_add():
+    X, y = _data()
+    _CountingForest.log = []
+    search = _hyperband(_CountingForest(random_state=0), refit=False).fit(X, y)
+    grown = _CountingForest.log
+    assert len(grown) == 3 * len(search.cv_results_["params"])
+    continued = [(b, a) for b, a in grown if b > 0]
+    assert continued and all(a > b for b, a in continued)
+    budgets = sorted({int(r) for r in search.cv_results_["n_resources"]})
+    # each continued fit starts from a rung's budget and ends at the next one
+    assert all(b in budgets and a in budgets for b, a in continued)
+    built = sum(a - b for b, a in grown)
+    from_scratch = 3 * int(np.sum(search.cv_results_["n_resources"]))
+    assert built < from_scratch
 
 
 def test_hyperband_continuation_is_the_same_for_any_n_jobs():
