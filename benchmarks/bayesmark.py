@@ -67,7 +67,7 @@ sys.path.insert(0, str(HERE))
 import _bayesmark_peers as peers  # noqa: E402
 import _bayesmark_score as score  # noqa: E402
 import _machine  # noqa: E402
-from _bayesmark_problems import problem_names  # noqa: E402
+from _bayesmark_problems import PROBLEMS, problem_names  # noqa: E402
 
 OURS = ("bayes", "evolution", "c2f")
 REPORTING_SEEDS = (100, 101, 102, 103, 104)
@@ -463,6 +463,77 @@ def report(results, methods, args, figure_path=None):
 
 
 # ---------------------------------------------------------------------------
+# Cost estimate
+# ---------------------------------------------------------------------------
+def _eval_times(problems, results, n_profile=2):
+    """Seconds per evaluation of each problem.
+
+    From saved runs where there are some (their wall time less the
+    optimiser's, per evaluation), else the median of ``n_profile`` timed
+    evaluations at random settings (seed 0).
+    """
+    from sklearn_hypersearch import Space
+
+    measured = {}
+    for r in results:
+        if r["losses"]:
+            t = (r["wall_time"] - r["opt_time"]) / len(r["losses"])
+            measured.setdefault(r["problem"], []).append(t)
+    out = {}
+    for name in problems:
+        if name in measured:
+            out[name] = float(np.median(measured[name]))
+            continue
+        problem = PROBLEMS[name]
+        times = []
+        for point in Space(problem.space()).sample(n_profile, random_state=0):
+            start = time.perf_counter()
+            problem.loss(point)
+            times.append(time.perf_counter() - start)
+        out[name] = float(np.median(times))
+        _log(f"timed {name}: {out[name]:.3f} s per evaluation")
+    return out
+
+
+def estimate(problems, methods, n_seeds, budget, batch, workers, results):
+    """Markdown table of the expected CPU time of a run, per method.
+
+    A run costs ``budget`` evaluations of its problem plus the optimiser's
+    own time, taken as the median ``opt_time`` of the saved runs of that
+    method with this budget and batch (0, flagged, where there are none).
+    """
+    _worker_init()
+    times = _eval_times(problems, results)
+    body, total = [], 0.0
+    for m in methods:
+        own = [
+            r["opt_time"]
+            for r in results
+            if r["method"] == m and (r["budget"], r["batch"]) == (budget, batch)
+        ]
+        overhead = float(np.median(own)) if own else 0.0
+        cpu = n_seeds * sum(budget * times[p] + overhead for p in problems)
+        total += cpu
+        body.append(
+            [
+                m,
+                f"{overhead:.1f}" + ("" if own else " (not measured)"),
+                f"{cpu / 3600:.2f}",
+            ]
+        )
+    body.append(["**all**", "", f"**{total / 3600:.2f}**"])
+    head = (
+        f"{len(problems)} problems x {n_seeds} seeds x {len(methods)} methods x "
+        f"{budget} evaluations (batches of {batch}): evaluations alone "
+        f"{n_seeds * len(methods) * budget * sum(times.values()) / 3600:.2f} "
+        f"CPU h; about {total / 3600 / workers:.1f} h of wall time with "
+        f"{workers} worker(s).\n\n"
+    )
+    table = _table(["method", "optimiser s/run", "CPU hours"], body)
+    return head + table
+
+
+# ---------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------
 def _parser():
@@ -479,6 +550,13 @@ def _parser():
     parser.add_argument("--save", metavar="DIR", help="store and resume runs")
     parser.add_argument("--load", nargs="+", metavar="DIR", help="only report")
     parser.add_argument("--out", help="Markdown report (figure beside it, .png)")
+    parser.add_argument(
+        "--estimate",
+        nargs="*",
+        metavar="DIR",
+        help="print the cost of this run instead of running it, from the "
+        "evaluation times and optimiser overheads of runs saved in DIR",
+    )
     return parser
 
 
@@ -512,6 +590,23 @@ def main(argv=None):
         args.batch = args.batch or QUICK["batch"]
     _check_args(parser, args)
 
+    if args.estimate is not None:
+        found = []
+        for folder in args.estimate:
+            found += [_read(p) for p in sorted(Path(folder).glob("*__*__seed*.json"))]
+        methods = args.methods or [m for m in peers.METHODS]
+        print(
+            estimate(
+                args.problems,
+                methods,
+                len(args.seeds or REPORTING_SEEDS),
+                args.budget or 64,
+                args.batch or 8,
+                args.workers,
+                found,
+            )
+        )
+        return
     if args.load:
         results = load(args.load, args.budget, args.batch)
         if not results:
