@@ -11,6 +11,8 @@ For a problem p:
   reached on p among the results being scored;
 - ``clip_p``: the median of all of random search's evaluations on p
   (pooled over seeds), i.e. the median loss of one random evaluation;
+  as in Bayesmark's ``quantiles.quantile``, the ceil(n/2)-th smallest of
+  the n evaluations (an observed value, the lower median if n is even);
 - a run's performance after k evaluations is its best loss so far,
   ``S_k``, clipped at ``clip_p`` (failed evaluations count as inf);
 - its normalised score is ``(min(S_k, clip_p) - opt_p) / (clip_p -
@@ -147,11 +149,8 @@ def baseline(runs, reference=REFERENCE):
         )
     random_losses = np.concatenate([_losses(r["losses"]) for r in ref])
     opt = min(finite) if finite else math.inf
-    return Baseline(
-        opt=float(opt),
-        clip=float(np.median(random_losses)),
-        random_losses=random_losses,
-    )
+    clip = np.sort(random_losses)[math.ceil(random_losses.size / 2) - 1]
+    return Baseline(opt=float(opt), clip=float(clip), random_losses=random_losses)
 
 
 def normalised(run, base, checkpoints):

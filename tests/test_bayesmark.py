@@ -196,21 +196,21 @@ def test_normalised_score_on_a_hand_computed_example():
         _run("bayes", 0, [0.5, None]),  # None: a failed evaluation
     ]
     base = score.baseline(runs)
-    # best known: 0.5; clip: median (not mean) of the random evaluations
-    # {4, 2, 3, 1.5}
-    assert (base.opt, base.clip) == (0.5, 2.5)
+    # best known: 0.5; clip: Bayesmark's median of the random evaluations
+    # {4, 2, 3, 1.5}, the 2nd smallest (not the mean 2.625 nor 2.5)
+    assert (base.opt, base.clip) == (0.5, 2.0)
     # 0 at the best known value, 1 at the median random evaluation
     assert score.normalised(runs[2], base, [1, 2]) == pytest.approx([0.0, 0.0])
-    assert base.scale([0.5, 1.5, 2.5, 10.0, math.inf]) == pytest.approx(
-        [0.0, 0.5, 1.0, 1.0, 1.0]
+    assert base.scale([0.5, 1.5, 2.0, 10.0, math.inf]) == pytest.approx(
+        [0.0, 2 / 3, 1.0, 1.0, 1.0]
     )
-    # random seed 0: best so far 4 -> clipped 2.5 (score 1), then 2 (0.75)
-    assert score.normalised(runs[0], base, [1, 2]) == pytest.approx([1.0, 0.75])
-    # random's expected score: evaluations clipped to {2.5, 2, 2.5, 1.5};
-    # one draw: mean 2.125 -> 0.8125; two draws: the minimum of each of the
-    # 6 pairs is 1.5 (3 times), 2 (twice), 2.5 (once): 11 / 6 -> 2 / 3
+    # random seed 0: best so far 4 then 2, both clipped to 2: score 1
+    assert score.normalised(runs[0], base, [1, 2]) == pytest.approx([1.0, 1.0])
+    # random's expected score: evaluations clipped to {2, 2, 2, 1.5};
+    # one draw: mean 1.875 -> 11 / 12; two draws: the minimum of each of
+    # the 6 pairs is 1.5 (3 times) or 2 (3 times): 1.75 -> 5 / 6
     expected = base.random_expected([1, 2])
-    assert expected == pytest.approx([0.8125, 2 / 3])
+    assert expected == pytest.approx([11 / 12, 5 / 6])
 
 
 def test_normalised_score_needs_random_search():
