@@ -46,7 +46,7 @@ describe, from the evaluation times and optimiser overheads of runs saved
 in DIR (problems without saved runs are timed on two random settings).
 Measured on the 2-core development machine under a load average of about
 8 (so upper bounds), one evaluation of each of the 90 problems took 47 s
-(digits 25 s of it), of each of the 36 problems of the full preset 11-15
+(digits 25 s of it), of each of the 36 problems of the full preset 11-16
 s. The optimisers' own time per 64-evaluation run (batches of 8): ours,
 random and TPE under 3 s, Optuna GP 16 s, HEBO 80 s, scikit-optimize
 115 s; at 128 evaluations skopt 170 s, HEBO 57 s. Hence:
