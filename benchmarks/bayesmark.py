@@ -242,6 +242,9 @@ def score_results(results):
         by_problem.setdefault(r["problem"], []).append(r)
     scores, baselines = {}, {}
     for problem, runs in by_problem.items():
+        if not any(r["method"] == score.REFERENCE for r in runs):
+            _log(f"{problem}: no {score.REFERENCE} runs (yet), not scored")
+            continue
         base = score.baseline(runs)
         baselines[problem] = base
         if base.degenerate:
@@ -484,6 +487,12 @@ def report(results, methods, args, figure_path=None):
         problem_table(means, problems, methods, rand_exp),
         "",
     ]
+    unscored = sorted({r["problem"] for r in results} - set(baselines))
+    if unscored:
+        lines += [
+            f"Not scored (no {score.REFERENCE} runs): " + ", ".join(unscored) + ".",
+            "",
+        ]
     if degenerate:
         lines += [
             "Degenerate problems (random search's median evaluation is the "
