@@ -630,10 +630,9 @@ def main(argv=None):
     args = parser.parse_args(raw)
     if not args.load:  # --load reports whatever was saved
         preset = QUICK if args.quick else FULL
-        args.problems = args.problems or preset["problems"]
-        args.seeds = args.seeds or preset["seeds"]
-        args.budget = args.budget or preset["budget"]
-        args.batch = args.batch or preset["batch"]
+        for key in ("problems", "seeds", "budget", "batch"):
+            if getattr(args, key) is None:
+                setattr(args, key, preset[key])
     _check_args(parser, args)
 
     if args.estimate is not None:

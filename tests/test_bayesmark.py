@@ -11,6 +11,7 @@ import ast
 import itertools
 import math
 import pathlib
+import re
 import sys
 from pathlib import Path
 
@@ -255,3 +256,19 @@ def test_the_package_never_imports_the_benchmark():
                 continue
             for name in names:
                 assert name.split(".")[0] not in bench, (path, name)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--budget", "0"], "--budget must be >= 1"),
+        (["--budget", "4", "--batch", "8"], "--batch .8. must be <= --budget"),
+        (["--methods", "nope"], "--methods: unknown"),
+        (["--problems", "XX_*"], "--problems: 'XX_\\*' matches no problem"),
+        (["--load", "a", "--save", "b"], "--load only reports"),
+    ],
+)
+def test_command_line_rejects_bad_input_before_running(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        bayesmark.main(["--quick", *argv])
+    assert re.search(message, capsys.readouterr().err)
