@@ -297,7 +297,7 @@ def summarise(results, methods):
             vals = [final[(p, m)][s] for p in probs if s in final[(p, m)]]
             per_seed_mean.append(np.mean(vals))
             per_seed_median.append(np.median(vals))
-        better = worse = 0
+        better, worse, worse_on = 0, 0, []
         for p in probs:
             if m == score.REFERENCE or (p, score.REFERENCE) not in final:
                 continue
@@ -306,6 +306,8 @@ def summarise(results, methods):
             if _welch(mine, ref) < ALPHA:
                 better += np.mean(mine) < np.mean(ref)
                 worse += np.mean(mine) > np.mean(ref)
+                if np.mean(mine) > np.mean(ref):
+                    worse_on.append(p)
         wins = sum(
             1
             for p in probs
@@ -326,6 +328,7 @@ def summarise(results, methods):
             "wins": wins,
             "better": int(better),
             "worse": int(worse),
+            "worse_on": worse_on,
             "wall": float(np.median([r["wall_time"] for r in runs])),
             "opt": float(np.median([r["opt_time"] for r in runs])),
             "wall_total": float(np.sum([r["wall_time"] for r in runs])),
@@ -476,6 +479,15 @@ def report(results, methods, args, figure_path=None):
         f"## Score after {budget} evaluations",
         "",
         summary_table(rows),
+        "",
+    ]
+    worse = [
+        f"{m} on {', '.join(r['worse_on'])}" for m, r in rows.items() if r["worse_on"]
+    ]
+    lines += [
+        "Worse than random search beyond noise: "
+        + ("; ".join(worse) if worse else "no method on any problem")
+        + ".",
         "",
     ]
     if figure_path is not None:
