@@ -320,7 +320,7 @@ def summarise(results, methods):
             "seeds": seeds,
             "mean": float(per_problem.mean()),
             "mean_range": (min(per_seed_mean), max(per_seed_mean)),
-            "median": float(np.median(per_problem)),
+            "median": float(np.mean(per_seed_median)),
             "median_range": (min(per_seed_median), max(per_seed_median)),
             "vs_random": float(
                 per_problem.mean() / np.mean([rand_expected[p] for p in probs])
@@ -468,8 +468,9 @@ def report(results, methods, args, figure_path=None):
         "best loss any run reached on the problem, 1 at the median single "
         "random evaluation; lower is better. *mean score* is the mean over "
         "problems of the mean over seeds (Bayesmark's leaderboard shows "
-        "`100 (1 - mean)`); the ranges are the lowest and highest of the "
-        "per-seed means (medians) over problems. *mean / random's* divides "
+        "`100 (1 - mean)`); *median score* is the median over problems of "
+        "one seed's scores, averaged over seeds; the ranges are the lowest "
+        "and highest of these per-seed means (medians). *mean / random's* divides "
         "it by random search's expected score at the same budget. *best on*: "
         "problems where the method's mean score is the lowest (ties count "
         "for each). *vs random*: problems where a two-sided Welch t-test on "
