@@ -80,7 +80,11 @@ class BayesSearchCV(_BaseHyperSearch):
 
     n_initial_points : int, default=10
         Candidates of the initial space-filling (Sobol) design, evaluated
-        before the first model is fitted.
+        before the first model is fitted. When it would leave no model-based
+        proposal (``n_initial_points >= n_iter``, per entry for a list with
+        ``(dict, n_iter)`` entries), half of ``n_iter`` (rounded down, at
+        least 1) is used instead, so that ``n_iter=10`` with the default
+        gives 5 design points and 5 model-based ones.
 
     n_points : int or "auto", default=1
         Candidates proposed per round, evaluated in parallel (each on every
@@ -350,12 +354,19 @@ class BayesSearchCV(_BaseHyperSearch):
 
     def _make_strategy(self, space, random_state):
         settings = self._strategy_settings()
+        asked_initial = settings.pop("n_initial_points")
         n_points = self.n_points
         if n_points == "auto":
             n_points = max(1, effective_n_jobs(self.n_jobs))
         _, _, budgets = self._space_entries()
         if budgets is None:
-            return BayesStrategy(space, random_state, n_points=n_points, **settings)
+            return BayesStrategy(
+                space,
+                random_state,
+                n_points=n_points,
+                n_initial_points=_initial_points(asked_initial, self.n_iter),
+                **settings,
+            )
         # one strategy per entry, each with its own seed, as scikit-optimize
         # gives each entry its own Optimizer
         seeds = random_state.integers(2**31 - 1, size=len(budgets))
@@ -365,6 +376,7 @@ class BayesSearchCV(_BaseHyperSearch):
                     Space(dict(zip(sub.names, sub.dimensions))),
                     int(seed),
                     n_points=n_points,
+                    n_initial_points=_initial_points(asked_initial, budget),
                     **settings,
                 ),
                 budget,
@@ -384,3 +396,16 @@ class BayesSearchCV(_BaseHyperSearch):
             results[score_key],
             groups=results.get("phase"),
         )
+
+
+def _initial_points(n_initial_points, n_iter):
+    """The initial design's size for a budget of ``n_iter`` candidates.
+
+    ``n_initial_points`` unless it leaves no model-based proposal; then half
+    the budget (rounded down, at least 1): a search of 10 candidates with
+    the default of 10 design points would otherwise be a random search
+    (issue 19).
+    """
+    if n_initial_points >= n_iter:
+        return max(1, n_iter // 2)
+    return n_initial_points
