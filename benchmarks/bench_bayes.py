@@ -64,10 +64,11 @@ def _log(msg):
 def run_methods(methods, tasks, n_iter, seeds, cache=None, cached_only=False):
     """Run every method on every task and seed; ``cache``: reuse results.
 
-    With a cache folder, each run's Result (without its fitted search) is
-    stored as JSON and reused by later invocations with the same method,
-    task, budget and seed; peers then need not rerun while ours changes.
-    Delete the folder after changing a peer or a task.
+    ``seeds`` is a list of seeds. With a cache folder, each run's Result
+    (without its fitted search) is stored as JSON and reused by later
+    invocations with the same method, task, budget and seed; peers then need
+    not rerun while ours changes. Delete the folder after changing a peer or
+    a task.
     """
     results = []
     for method in methods:
@@ -76,7 +77,7 @@ def run_methods(methods, tasks, n_iter, seeds, cache=None, cached_only=False):
             _log(f"skipped {method}: {reason}")
             continue
         for name in tasks:
-            for seed in range(seeds):
+            for seed in seeds:
                 start = time.perf_counter()
                 path = cache and Path(cache) / f"{method}-{name}-{n_iter}-{seed}.json"
                 if path and path.exists():
@@ -96,6 +97,116 @@ def run_methods(methods, tasks, n_iter, seeds, cache=None, cached_only=False):
                     f"({time.perf_counter() - start:.1f}s)"
                 )
     return results
+
+
+def at_budget(results, budget):
+    """The results as if each run had stopped after ``budget`` evaluations.
+
+    Every method here proposes its first ``budget`` candidates the same way
+    whatever its total budget (none of them plans by it at these budgets),
+    so a run's trace prefix is the run with the smaller budget.
+    """
+    out = []
+    for r in results:
+        task = harness.TASKS[r.task]
+        trace = r.trace[:budget]
+        finite = [s for s in trace if np.isfinite(s)]
+        best = max(finite) if finite else -np.inf
+        out.append(
+            dataclasses.replace(
+                r,
+                n_evals=len(trace),
+                best_cv_score=best,
+                regret=None if task.optimum is None else task.optimum - best,
+                trace=trace,
+            )
+        )
+    return out
+
+
+def _normalised_regret(result):
+    """Regret divided by the task's range (optimum minus the median of a
+    random point's score, from 2000 random points): comparable across
+    functions."""
+    return result.regret / _spread(result.task)
+
+
+_SPREADS = {}
+
+
+def _spread(name):
+    if name not in _SPREADS:
+        from sklearn.base import clone
+
+        from sklearn_hypersearch import Space
+
+        task = harness.TASKS[name]
+        points = Space(task.space).sample(2000, random_state=12345)
+        scores = [clone(task.estimator).set_params(**p).score(None) for p in points]
+        _SPREADS[name] = task.optimum - float(np.median(scores))
+    return _SPREADS[name]
+
+
+def rank_table(results, metric="regret"):
+    """Mean rank (1 = best; ties share) of each method per task and overall.
+
+    Per task and seed, methods are ranked by ``metric``; a method's cell is
+    its mean rank over seeds.
+    """
+    from scipy.stats import rankdata
+
+    by = {}
+    for r in results:
+        by.setdefault((r.task, r.seed), {})[r.method] = getattr(r, metric)
+    methods = list(dict.fromkeys(r.method for r in results))
+    tasks = list(dict.fromkeys(r.task for r in results))
+    ranks = {(m, t): [] for m in methods for t in tasks}
+    for (t, _), vals in by.items():
+        if len(vals) < len(methods):
+            continue  # a method is missing on this seed: not ranked
+        ordered = [vals[m] for m in methods]
+        for m, rank in zip(methods, rankdata(ordered)):
+            ranks[(m, t)].append(rank)
+    header = ["method", *tasks, "all"]
+    rows = []
+    for m in methods:
+        cells = [np.mean(ranks[(m, t)]) if ranks[(m, t)] else np.nan for t in tasks]
+        every = [x for t in tasks for x in ranks[(m, t)]]
+        cells.append(np.mean(every) if every else np.nan)
+        rows.append([m] + [f"{c:.2f}" for c in cells])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def verdict(results_by_budget, ours="bayes"):
+    """Lines saying, per task, whether ``ours`` has the lowest median regret
+    at every budget and whether its median regret falls with the budget."""
+    lines = []
+    budgets = sorted(results_by_budget)
+    tasks = list(dict.fromkeys(r.task for r in results_by_budget[budgets[0]]))
+    for t in tasks:
+        meds = {}
+        for b in budgets:
+            cell = {}
+            for r in results_by_budget[b]:
+                if r.task == t:
+                    cell.setdefault(r.method, []).append(r.regret)
+            meds[b] = {m: float(np.median(v)) for m, v in cell.items()}
+        lowest = all(
+            ours in meds[b] and meds[b][ours] <= min(meds[b].values()) for b in budgets
+        )
+        falls = all(
+            meds[a].get(ours, np.nan) > meds[b].get(ours, np.nan)
+            for a, b in zip(budgets, budgets[1:])
+        )
+        at = ", ".join(f"{meds[b].get(ours, np.nan):.3g} at {b}" for b in budgets)
+        lines.append(
+            f"- {t}: {ours} median regret {at}; lowest of all methods at every "
+            f"budget: {'yes' if lowest else 'no'}; falls with the budget: "
+            f"{'yes' if falls else 'no'}"
+        )
+    return "\n".join(lines)
 
 
 # -- section 3: overhead per proposal ---------------------------------------
@@ -238,17 +349,31 @@ def speedup_rows(n_iter, repeats):
     return "\n".join(lines)
 
 
-def _run_tasks(methods, tasks, seeds, args):
+def _run_tasks(methods, tasks, seeds, args, n_iter=None):
     """Run ``methods`` on the ``tasks`` that ``--tasks`` keeps."""
     tasks = [t for t in tasks if args.tasks is None or t in args.tasks]
-    return run_methods(methods, tasks, args.n_iter, seeds, args.cache, args.cached_only)
+    n_iter = n_iter or max(args.budgets)
+    return run_methods(methods, tasks, n_iter, seeds, args.cache, args.cached_only)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--seeds", type=int, default=None)
-    parser.add_argument("--n-iter", type=int, default=50)
+    parser.add_argument("--seeds", type=int, default=None, help="how many seeds")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=100,
+        help="seeds are first-seed, first-seed + 1, ...; >= 100 reports, "
+        "below 100 develops",
+    )
+    parser.add_argument(
+        "--budgets",
+        type=int,
+        nargs="+",
+        default=[50, 100],
+        help="evaluations at which regret is reported (one run of the largest)",
+    )
     parser.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4])
     parser.add_argument("--methods", nargs="+", default=None)
     parser.add_argument("--cache", default=None, help="folder of cached runs")
@@ -258,25 +383,35 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     quick = args.quick
-    seeds = args.seeds or (2 if quick else 5)
+    n_seeds = args.seeds or (2 if quick else 10)
+    seeds = list(range(args.first_seed, args.first_seed + n_seeds))
     methods = args.methods or (
         ["bayes", "random", "optuna-tpe"] if quick else ["bayes", *PEERS]
     )
+    dev = args.first_seed < 100
     print(
-        f"# BayesSearchCV benchmark ({'quick' if quick else 'full'}; "
-        f"{seeds} seeds; {args.n_iter} evaluations; methods {', '.join(methods)})"
+        f"# BayesSearchCV benchmark ({'quick' if quick else 'full'}; seeds "
+        f"{seeds[0]}-{seeds[-1]}{' (development seeds)' if dev else ''}; "
+        f"methods {', '.join(methods)})"
     )
     if 1 in args.sections:
         tasks = ["branin", "mixed"] if quick else list(harness.SYNTHETIC)
         res = _run_tasks(methods, tasks, seeds, args)
-        print(f"\n## Simple regret at {args.n_iter} evaluations (median [IQR])\n")
-        print(harness.table(res, "regret"))
+        by_budget = {b: at_budget(res, b) for b in sorted(args.budgets)}
+        for b, at in by_budget.items():
+            print(f"\n## Simple regret at {b} evaluations (median [IQR])\n")
+            print(harness.table(at, "regret"))
+            print(f"\n## Mean rank at {b} evaluations (1 = lowest regret)\n")
+            print(rank_table(at))
+        print("\n## Does bayes lead?\n")
+        print(verdict(by_budget))
         print("\n## Wall time, s (median [IQR])\n")
         print(harness.table(res, "wall_time"))
     if 2 in args.sections:
         tasks = ["pipeline_choice"] if quick else list(harness.REAL)
-        res = _run_tasks(methods, tasks, seeds, args)
-        print(f"\n## Best CV score at {args.n_iter} evaluations (median [IQR])\n")
+        n_iter = max(args.budgets)
+        res = _run_tasks(methods, tasks, seeds, args, n_iter)
+        print(f"\n## Best CV score at {n_iter} evaluations (median [IQR])\n")
         print(harness.table(res, "best_cv_score"))
         print("\n## Held-out test score (median [IQR])\n")
         print(harness.table(res, "test_score"))
