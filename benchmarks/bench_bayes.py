@@ -15,10 +15,11 @@ Sections:
 1. simple regret on the synthetic tasks (Branin, Hartmann-6, Ackley-5,
    mixed integer/categorical) at ``--n-iter`` evaluations;
 2. best CV score and held-out test score on the real tasks;
-3. the optimiser's own time per proposal: a strategy is told N random
-   points of the Hartmann-6 space, then three ask/tell cycles are timed
-   (median reported); scikit-optimize's ``Optimizer`` fits in ``tell``,
-   so the cycle is what compares;
+3. the optimiser's own time per proposal: a strategy (ours, Optuna's
+   TPE and GP samplers on a study, scikit-optimize's ``Optimizer``) is told
+   N random points of the Hartmann-6 space, then ask/tell cycles are timed
+   (mean wall and CPU seconds; scikit-optimize fits in ``tell``, Optuna
+   samples in ``ask``, so the cycle is what compares);
 4. wall-clock speed-up of ``n_jobs=2`` over ``n_jobs=1`` on a model whose
    fit takes 0.3 s (a sleeping estimator, which isolates the search's
    parallel efficiency), and on a short CPU-bound ``SVC`` fit, which also
@@ -37,7 +38,6 @@ Usage::
 import argparse
 import dataclasses
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -55,6 +55,29 @@ from sklearn.svm import SVC  # noqa: E402
 from sklearn_hypersearch import BayesSearchCV, BayesStrategy, Real  # noqa: E402
 
 PEERS = ("random", "skopt", "optuna-tpe", "optuna-gp")
+
+
+def _batched_bayes(n_points):
+    """``BayesSearchCV`` with the defaults but ``n_points``: what a batch of
+    that size costs in regret (method ``bayes-n<points>``)."""
+
+    def factory(task, n_iter, seed, n_jobs):
+        return BayesSearchCV(
+            task.estimator,
+            task.space,
+            n_iter=n_iter,
+            n_points=n_points,
+            scoring=task.scoring,
+            cv=task.cv,
+            random_state=seed,
+            n_jobs=n_jobs,
+        )
+
+    return factory
+
+
+for _points in (2, 4, 8):
+    harness.register(f"bayes-n{_points}", _batched_bayes(_points))
 
 
 def _log(msg):
@@ -215,25 +238,69 @@ def _hartmann_points(n, rng):
     return X, np.array([-harness.hartmann6(x) for x in X])
 
 
+def _timed(cycle, cycles):
+    """Mean wall and CPU seconds of ``cycle()`` over ``cycles`` calls, and
+    the slowest call's wall time."""
+    wall, cpu = [], []
+    for _ in range(cycles):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        cycle()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return float(np.mean(wall)), float(np.max(wall)), float(np.mean(cpu))
+
+
 def ours_overhead(n_obs, seed=0, cycles=10):
+    """Our strategy told ``n_obs`` random points, then ask/tell cycles.
+
+    The mean includes the hyperparameter refits (every 10 % of growth beyond
+    50 observations, and at the first ask after the bulk tell).
+    """
     rng = np.random.default_rng(seed)
     space = harness.SYNTHETIC["hartmann6"].space
     strategy = BayesStrategy(space, random_state=seed)
     X, y = _hartmann_points(n_obs, rng)
     names = sorted(space)
     strategy.tell([dict(zip(names, map(float, x))) for x in X], y)
-    times, cpu = [], []
-    for _ in range(cycles):
-        start, start_cpu = time.perf_counter(), time.process_time()
+
+    def cycle():
         (cand,) = strategy.ask(1)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
         x = [cand.params[n] for n in names]
         strategy.tell([cand], [-harness.hartmann6(x)])
-    # the mean includes the hyperparameter refits (every 10 % of growth
-    # beyond 50 observations, and at the first ask after the bulk tell);
-    # CPU time tells what a machine shared with other jobs hides
-    return float(np.mean(times)), float(np.max(times)), float(np.mean(cpu))
+
+    return _timed(cycle, cycles)
+
+
+def optuna_overhead(n_obs, sampler_name, seed=0, cycles=10):
+    """An Optuna study with ``n_obs`` finished trials, then ask/tell cycles
+    (``study.ask`` with the distributions samples every parameter)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    rng = np.random.default_rng(seed)
+    dists = {
+        f"x{i}": optuna.distributions.FloatDistribution(0.0, 1.0) for i in range(6)
+    }
+    sampler = getattr(optuna.samplers, sampler_name)(seed=seed)
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    X, y = _hartmann_points(n_obs, rng)
+    study.add_trials(
+        [
+            optuna.trial.create_trial(
+                params={f"x{i}": float(v) for i, v in enumerate(x)},
+                distributions=dists,
+                value=float(v),
+            )
+            for x, v in zip(X, y)
+        ]
+    )
+
+    def cycle():
+        trial = study.ask(dists)
+        x = [trial.params[f"x{i}"] for i in range(6)]
+        study.tell(trial, -harness.hartmann6(x))
+
+    return _timed(cycle, cycles)
 
 
 def skopt_overhead(n_obs, seed=0, cycles=3):
@@ -243,39 +310,58 @@ def skopt_overhead(n_obs, seed=0, cycles=3):
     opt = Optimizer([(0.0, 1.0)] * 6, random_state=seed)  # skopt defaults
     X, y = _hartmann_points(n_obs, rng)
     opt.tell([list(map(float, x)) for x in X], list(-y))  # skopt minimizes
-    times = []
-    for _ in range(cycles):
-        start = time.perf_counter()
+
+    def cycle():
         x = opt.ask()
         opt.tell(x, harness.hartmann6(x))
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+
+    return _timed(cycle, cycles)
 
 
-def overhead_table(sizes, with_skopt, skopt_max=200):
+def overhead_table(sizes, peers, limits=None):
+    """Seconds per ask/tell cycle of ours and ``peers`` after N observations.
+
+    ``peers``: names among ``optuna-tpe``, ``optuna-gp``, ``skopt``;
+    ``limits``: the largest N each peer is run at (the slow ones).
+    """
     from threadpoolctl import threadpool_limits
 
+    limits = limits or {}
+    runners = {
+        "ours": ours_overhead,
+        "optuna-tpe": lambda n: optuna_overhead(n, "TPESampler"),
+        "optuna-gp": lambda n: optuna_overhead(n, "GPSampler", cycles=3),
+        "skopt": skopt_overhead,
+    }
+    names = ["ours", *peers]
     rows = []
     with threadpool_limits(1):  # as harness.run does for every method
         for n in sizes:
-            ours, worst, cpu = ours_overhead(n)
-            peer = skopt_overhead(n) if with_skopt and n <= skopt_max else float("nan")
-            _log(
-                f"overhead at {n}: ours {ours:.3f}s (max {worst:.3f}), "
-                f"skopt {peer:.3f}s"
-            )
-            rows.append((n, ours, worst, cpu, peer))
-    lines = [
-        "| observations | ours s/proposal (mean of 10) | ours max | ours CPU s "
-        "| skopt s/proposal (median of 3) | skopt / ours |",
-        "|---|---|---|---|---|---|",
-    ]
-    for n, ours, worst, cpu, peer in rows:
-        ratio = f"{peer / ours:.0f}x" if np.isfinite(peer) else "–"
-        peer_txt = f"{peer:.3f}" if np.isfinite(peer) else "not run"
-        lines.append(
-            f"| {n} | {ours:.3f} | {worst:.3f} | {cpu:.3f} | {peer_txt} | {ratio} |"
-        )
+            row = {}
+            for name in names:
+                if n <= limits.get(name, np.inf):
+                    row[name] = runners[name](n)
+                    _log(f"overhead at {n}: {name} {row[name]}")
+            rows.append((n, row))
+    head = ["observations"]
+    for name in names:
+        head += [f"{name} wall s", f"{name} CPU s"]
+    if "optuna-tpe" in names:
+        head += ["ours / TPE wall", "ours / TPE CPU"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for n, row in rows:
+        cells = [str(n)]
+        for name in names:
+            if name in row:
+                cells += [f"{row[name][0]:.4f}", f"{row[name][2]:.4f}"]
+            else:
+                cells += ["not run", "not run"]
+        if "optuna-tpe" in row:
+            cells += [
+                f"{row['ours'][0] / row['optuna-tpe'][0]:.2f}",
+                f"{row['ours'][2] / row['optuna-tpe'][2]:.2f}",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -419,9 +505,17 @@ def main(argv=None):
         print(harness.table(res, "overhead"))
     if 3 in args.sections:
         sizes = [50, 100, 200] if quick else [50, 100, 200, 500, 1000]
-        with_skopt = harness.available("skopt") is None
-        print("\n## Optimiser time per proposal (Hartmann-6 space, 1 BLAS thread)\n")
-        print(overhead_table(sizes, with_skopt, 100 if quick else 200))
+        peers = [
+            p for p in ("optuna-tpe", "optuna-gp", "skopt") if p in methods or not quick
+        ]
+        peers = [p for p in peers if harness.available(p) is None]
+        limits = {"skopt": 100 if quick else 200, "optuna-gp": 500}
+        print(
+            "\n## Optimiser time per ask/tell cycle after N observations "
+            "(Hartmann-6 space, 1 BLAS thread; mean of 10 cycles, 3 for "
+            "optuna-gp and skopt)\n"
+        )
+        print(overhead_table(sizes, peers, limits))
     if 4 in args.sections:
         n_iter, repeats = (8, 1) if quick else (16, 3)
         print(
