@@ -1,0 +1,423 @@
+"""Gradient-based local search as an ask/tell strategy.
+
+A projected L-BFGS (L-BFGS-B in spirit: limited-memory BFGS on the free
+variables of the unit box, with a backtracking Armijo line search along the
+projected path) written in reverse communication: every function evaluation
+the optimiser needs is one candidate it asks for, and the optimiser moves on
+when that candidate's result is told.
+
+The strategy knows nothing of estimators. It learns either
+
+- a score *and its gradient* for every candidate (values of shape
+  ``(n, 1 + n_names)``: the score, then the derivative of the score with
+  respect to each unit coordinate, in the order of ``space.names``), or
+- scores only, in which case it estimates the gradient itself by central
+  finite differences (a stencil of ``2 * d`` candidates around each accepted
+  point), the model-agnostic "local refinement" mode.
+
+Only the continuous dimensions of the start point's subspace are optimised;
+integer and categorical dimensions keep the start point's values.
+
+References
+----------
+Byrd, Lu, Nocedal and Zhu (1995). A limited memory algorithm for bound
+constrained optimization. SIAM J. Sci. Comput. 16(5).
+Nocedal and Wright (2006). Numerical Optimization, 2nd ed., chapters 3
+(backtracking with interpolation) and 7 (L-BFGS two-loop recursion).
+"""
+
+# Authors: The sklearn-hypersearch developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import math
+
+import numpy as np
+
+from sklearn_hypersearch._strategies._base import (
+    BaseStrategy,
+    Candidate,
+    finite_scores,
+)
+
+GRADIENT_MODES = ("told", "finite_difference")
+
+# Armijo's sufficient-decrease constant and the backtracking bounds.
+_C1 = 1e-4
+_SHRINK_MIN, _SHRINK_MAX = 0.1, 0.5
+
+
+def continuous_indices(subspace):
+    """Positions of the continuous dimensions of ``subspace``."""
+    return [j for j, d in enumerate(subspace.dimensions) if d.is_continuous]
+
+
+class GradientStrategy(BaseStrategy):
+    """Projected L-BFGS over the unit coordinates of the continuous dimensions.
+
+    Parameters
+    ----------
+    space : Space, dict or list of dict
+    gradient : {"told", "finite_difference"}, default="told"
+        ``"told"``: every told value row is ``[score, d score / d u_1, ...]``
+        over ``space.names`` (NaN where a name is not differentiated).
+        ``"finite_difference"``: scores only; the gradient at each accepted
+        point is estimated from ``2 * d`` extra candidates.
+    fd_step : float, default=0.02
+        Half-width of the finite-difference stencil in unit coordinates.
+    memory : int, default=10
+        Number of (step, gradient change) pairs kept by L-BFGS.
+    initial_step : float, default=0.1
+        Length (infinity norm, unit coordinates) of the first step, taken
+        along the steepest ascent direction.
+    tol : float, default=1e-10
+        The search ends when an accepted step improves the score by less
+        than ``tol * max(1, |score|)`` and the projected gradient is tiny,
+        or when the line search cannot improve any more.
+    random_state : int, RandomState instance, Generator or None, default=None
+        Draws the start point when no result was told before the first ask.
+
+    Attributes
+    ----------
+    start : dict or None
+        The parameters of the start point.
+    n_iterations : int
+        Accepted steps so far.
+    converged : bool
+        Whether the optimiser ended by itself (no further candidate).
+    """
+
+    result_tags = ("iteration", "role")
+
+    def __init__(
+        self,
+        space,
+        gradient="told",
+        fd_step=0.02,
+        memory=10,
+        initial_step=0.1,
+        tol=1e-10,
+        random_state=None,
+    ):
+        super().__init__(space, random_state)
+        if gradient not in GRADIENT_MODES:
+            raise ValueError(
+                f"gradient must be one of {GRADIENT_MODES}, got {gradient!r}."
+            )
+        if not (isinstance(fd_step, (int, float)) and 0 < fd_step < 0.5):
+            raise ValueError(f"fd_step must be in (0, 0.5), got {fd_step!r}.")
+        if not (isinstance(memory, int) and memory >= 0):
+            raise ValueError(f"memory must be a non-negative int, got {memory!r}.")
+        if not (isinstance(initial_step, (int, float)) and 0 < initial_step <= 1):
+            raise ValueError(f"initial_step must be in (0, 1], got {initial_step!r}.")
+        if not (isinstance(tol, (int, float)) and tol >= 0):
+            raise ValueError(f"tol must be a non-negative float, got {tol!r}.")
+        self.gradient = gradient
+        self.fd_step = float(fd_step)
+        self.memory = memory
+        self.initial_step = float(initial_step)
+        self.tol = float(tol)
+        self.start = None
+        self.n_iterations = 0
+        self.converged = False
+        # optimiser state (minimizes f = -score over x in [0, 1]^d)
+        self._sub = None  # index of the searched subspace
+        self._cont = []  # its continuous positions
+        self._base_unit = None  # full unit vector of the start point
+        self._x = self._f = self._g = None  # accepted point
+        self._pairs = []  # L-BFGS (s, y) pairs
+        self._pending = None  # what the asked candidates are for
+        self._trial = None  # line search state: (direction, t, slope)
+        self._n_backtracks = 0
+        self._steepest = False  # the last direction was steepest descent
+        self._attempted_starts = 0
+        self._last = None  # previous accepted (x, g) while a stencil runs
+
+    # -- public protocol ------------------------------------------------------
+    def tell(self, candidates, scores):
+        """Record results; ``scores`` may carry gradients (see ``gradient``).
+
+        Parameters
+        ----------
+        candidates : list of Candidate or dict
+        scores : array-like of shape (n,) or (n, 1 + len(space.names))
+            Scores, or scores followed by their gradients in unit
+            coordinates. A 1-d array (warm starts) gives scores only.
+        """
+        candidates = [
+            c if isinstance(c, Candidate) else Candidate(dict(c)) for c in candidates
+        ]
+        values = np.asarray(scores, dtype=float)
+        if values.ndim == 1:
+            values = values.reshape(-1, 1)
+        if values.ndim != 2 or len(values) != len(candidates):
+            raise ValueError(
+                f"Got {len(candidates)} candidates but values of shape "
+                f"{np.shape(scores)}."
+            )
+        for cand, row in zip(candidates, values):
+            self.history.append((cand, float(row[0])))
+            self._seen.add(self._key(cand))
+        self._tell(candidates, values)
+
+    # -- candidates -----------------------------------------------------------
+    def _point(self, x):
+        """Parameters of the searched subspace at continuous coordinates x."""
+        unit = self._base_unit.copy()
+        unit[self._cont] = x
+        return self.space.subspaces[self._sub].from_unit(unit[None, :])[0]
+
+    def _candidate(self, x, role):
+        return Candidate(
+            self._point(x), tags={"iteration": self.n_iterations, "role": role}
+        )
+
+    def _ask(self, n):
+        if self.converged:
+            return []
+        if self._x is None:
+            return self._ask_start(n)
+        if self._pending is not None:
+            raise RuntimeError(
+                "GradientStrategy: the candidates of the last ask were not told."
+            )
+        if self.gradient == "finite_difference" and self._g is None:
+            return self._ask_stencil(n)
+        return self._ask_trial()
+
+    def _ask_start(self, n):
+        if self._pending is not None:
+            raise RuntimeError(
+                "GradientStrategy: the candidates of the last ask were not told."
+            )
+        params = self._start_params()
+        self.start = params
+        self._sub = self.space.subspace_of(params)
+        sub = self.space.subspaces[self._sub]
+        self._cont = continuous_indices(sub)
+        self._base_unit = sub.to_unit([params])[0]
+        x = self._base_unit[self._cont].copy()
+        self._attempted_starts += 1
+        cand = Candidate(params, tags={"iteration": 0, "role": "start"})
+        batch = [cand]
+        if self.gradient == "finite_difference" and (n is None or n > 2 * len(x)):
+            batch += self._stencil(x)
+        self._pending = ("start", x, batch)
+        return batch
+
+    def _start_params(self):
+        """The best told point of the space, else a random draw."""
+        if self._attempted_starts == 0 and self.history:
+            scores = finite_scores([s for _, s in self.history])
+            for i in np.argsort(-scores, kind="stable"):
+                params = self.history[i][0].params
+                if np.isfinite(scores[i]) and self.space.contains(params):
+                    return dict(params)
+        return self.space.sample(1, self._rng)[0]
+
+    def _stencil_points(self, x):
+        """Central-difference points around x, kept inside the unit box."""
+        pts = []
+        for j in range(len(x)):
+            lo = max(x[j] - self.fd_step, 0.0)
+            hi = min(x[j] + self.fd_step, 1.0)
+            # at a bound the stencil shifts inwards but keeps its width
+            if hi - lo < 2 * self.fd_step:
+                if lo == 0.0:
+                    hi = min(2 * self.fd_step, 1.0)
+                else:
+                    lo = max(1.0 - 2 * self.fd_step, 0.0)
+            for value in (lo, hi):
+                p = x.copy()
+                p[j] = value
+                pts.append(p)
+        return pts
+
+    def _stencil(self, x):
+        return [self._candidate(p, "finite_difference") for p in self._stencil_points(x)]
+
+    def _ask_stencil(self, n):
+        batch = self._stencil(self._x)
+        if n is not None and len(batch) > n:
+            # not enough budget left for a gradient estimate
+            self.converged = True
+            return []
+        self._pending = ("stencil", self._x, batch)
+        return batch
+
+    def _ask_trial(self):
+        if self._trial is None:
+            direction = self._direction()
+            if direction is None:
+                self.converged = True
+                return []
+            step = self._first_step(direction)
+            slope = float(self._g @ direction)
+            self._trial = (direction, step, slope)
+            self._n_backtracks = 0
+        direction, t, _ = self._trial
+        x_new = np.clip(self._x + t * direction, 0.0, 1.0)
+        if np.max(np.abs(x_new - self._x)) < 1e-12:
+            self.converged = True
+            return []
+        cand = self._candidate(x_new, "line_search")
+        self._pending = ("trial", x_new, [cand])
+        return [cand]
+
+    # -- directions -------------------------------------------------------------
+    def _free(self, x, g):
+        """Variables not held at a bound by a gradient pushing outwards."""
+        return ~(((x <= 0.0) & (g > 0)) | ((x >= 1.0) & (g < 0)))
+
+    def projected_gradient_norm(self):
+        x, g = self._x, self._g
+        return float(np.max(np.abs(np.clip(x - g, 0.0, 1.0) - x), initial=0.0))
+
+    def _direction(self):
+        """L-BFGS descent direction on the free variables (None: stationary)."""
+        x, g = self._x, self._g
+        free = self._free(x, g)
+        if not free.any() or self.projected_gradient_norm() == 0.0:
+            return None
+        q = np.where(free, g, 0.0)
+        if self._steepest or not self._pairs:
+            self._steepest = True
+            return -q
+        alphas = []
+        for s, y in reversed(self._pairs):
+            s, y = np.where(free, s, 0.0), np.where(free, y, 0.0)
+            rho = s @ y
+            if rho <= 0:
+                continue
+            a = (s @ q) / rho
+            alphas.append((a, s, y, rho))
+            q = q - a * y
+        s, y = self._pairs[-1]
+        gamma = (s @ y) / (y @ y)
+        r = gamma * q
+        for a, s, y, rho in reversed(alphas):
+            b = (y @ r) / rho
+            r = r + s * (a - b)
+        d = np.where(free, -r, 0.0)
+        if g @ d >= 0:  # not a descent direction: fall back to steepest
+            self._steepest = True
+            return np.where(free, -g, 0.0)
+        return d
+
+    def _first_step(self, direction):
+        if self._steepest and not self._pairs:
+            # no curvature known yet: a step of initial_step in unit length
+            return self.initial_step / max(np.max(np.abs(direction)), 1e-300)
+        return 1.0
+
+    # -- learning ---------------------------------------------------------------
+    def _gradient_from_row(self, row):
+        """The f-gradient (f = -score) on the continuous coordinates."""
+        if len(row) == 1:
+            return None
+        names = self.space.names
+        sub = self.space.subspaces[self._sub]
+        cols = [1 + names.index(sub.names[j]) for j in self._cont]
+        return -row[cols]
+
+    def _tell(self, candidates, values):
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return  # warm start: only used to choose the start point
+        kind, x, batch = pending
+        if [c.params for c in candidates] != [c.params for c in batch]:
+            raise ValueError(
+                "GradientStrategy: told candidates differ from the last ask."
+            )
+        scores = finite_scores(values[:, 0])
+        if kind == "start":
+            self._tell_start(x, values, scores)
+        elif kind == "stencil":
+            self._g = self._fd_gradient(x, scores)
+            if self._g is None:
+                self.converged = True
+            elif self._last is not None:
+                x_old, g_old = self._last
+                self._update_pairs(x - x_old, self._g - g_old)
+            self._last = None
+        else:
+            self._tell_trial(x, values[0], scores[0])
+
+    def _tell_start(self, x, values, scores):
+        if not np.isfinite(scores[0]):
+            # a failed start: draw another one at the next ask
+            return
+        self._x, self._f = x, -scores[0]
+        if self.gradient == "told":
+            self._g = self._checked_gradient(self._gradient_from_row(values[0]))
+        elif len(scores) > 1:
+            self._g = self._fd_gradient(x, scores[1:])
+            if self._g is None:
+                self.converged = True
+
+    def _checked_gradient(self, g):
+        if g is None or not np.all(np.isfinite(g)):
+            # without a gradient there is nowhere to go
+            self.converged = True
+            return None
+        return g
+
+    def _fd_gradient(self, x, scores):
+        if not np.all(np.isfinite(scores)):
+            return None
+        pts = self._stencil_points(x)
+        g = np.empty(len(x))
+        for j in range(len(x)):
+            lo, hi = pts[2 * j][j], pts[2 * j + 1][j]
+            g[j] = -(scores[2 * j + 1] - scores[2 * j]) / (hi - lo)
+        return g
+
+    def _tell_trial(self, x_new, row, score):
+        direction, t, slope = self._trial
+        f_new = -score
+        step = x_new - self._x
+        armijo = np.isfinite(f_new) and f_new <= self._f + _C1 * float(self._g @ step)
+        if armijo:
+            self._accept(x_new, f_new, row)
+            return
+        self._n_backtracks += 1
+        if np.isfinite(f_new):
+            # minimizer of the quadratic through f(0), f'(0) and f(t)
+            denom = 2.0 * (f_new - self._f - slope * t)
+            t_new = -slope * t * t / denom if denom > 0 else _SHRINK_MAX * t
+            t_new = min(max(t_new, _SHRINK_MIN * t), _SHRINK_MAX * t)
+        else:
+            t_new = 0.25 * t
+        if t_new * np.max(np.abs(direction)) < 1e-10:
+            # the line search failed: retry once from steepest descent
+            self._trial = None
+            if self._steepest:
+                self.converged = True
+            else:
+                self._pairs = []
+                self._steepest = True
+            return
+        self._trial = (direction, t_new, slope)
+
+    def _accept(self, x_new, f_new, row):
+        f_old, x_old, g_old = self._f, self._x, self._g
+        self._x, self._f = x_new, f_new
+        self._trial = None
+        self._steepest = False
+        self.n_iterations += 1
+        small = (f_old - f_new) <= self.tol * max(1.0, abs(f_old), abs(f_new))
+        if self.gradient == "told":
+            self._g = self._checked_gradient(self._gradient_from_row(row))
+            if self._g is None:
+                return
+            self._update_pairs(x_new - x_old, self._g - g_old)
+            if small and self.projected_gradient_norm() <= math.sqrt(self.tol):
+                self.converged = True
+        else:
+            # the gradient at x_new comes with the next stencil
+            self._g = None
+            self._last = (x_old, g_old)
+
+    def _update_pairs(self, s, y):
+        if self.memory and s @ y > 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
+            self._pairs.append((s, y))
+            del self._pairs[: -self.memory]
