@@ -383,6 +383,8 @@ class _SearchRun:
 
     def _update_stopper(self, candidates, scores):
         keep = [self.search._counts_for_stopping(c) for c in candidates]
+        # told rows may hold more than the score (gradients): stop on the score
+        scores = [np.ravel(s)[0] for s in scores]
         self.stopper.update([s for s, k in zip(scores, keep) if k])
 
     def on_format(self, candidate_params, n_splits, out, more_results):
@@ -426,7 +428,7 @@ class _SearchRun:
 
     def _evaluate(self, batch, search_ctx):
         """Evaluate a batch; return its refit-metric mean test scores."""
-        scores = np.full(len(batch), np.nan)
+        scores = None  # (n,) or (n, k): the shape _told_values gives
         for indices, params, cv in self.search._evaluation_groups(batch):
             tags = [batch[i].tags for i in indices]
             try:
@@ -437,8 +439,11 @@ class _SearchRun:
                 self.pending_failed.append((params, tags, cv))
                 self._warn_failed(len(params), exc)
                 continue
+            out = np.asarray(out, dtype=float)
+            if scores is None:
+                scores = np.full((len(batch),) + out.shape[1:], np.nan)
             scores[indices] = out
-        return scores
+        return np.full(len(batch), np.nan) if scores is None else scores
 
     def _call(self, params, tags, cv, search_ctx, retry):
         """One ``evaluate_candidates`` call; returns the scores of ``params``."""

@@ -138,7 +138,7 @@ class CheckpointWriter:
             {
                 "type": "batch",
                 "asked": [_encode_candidate(c, space) for c in asked],
-                "scores": [float(s) for s in scores],
+                "scores": np.asarray(scores, dtype=float).tolist(),
                 "rows": {
                     "params": [encode_params(p, space) for p in params],
                     "outs": [
@@ -273,7 +273,8 @@ def initial_observations(initial_results, space, score_key):
                     for cand, score in zip(rec["asked"], rec["scores"]):
                         if cand.get("budget") is None:
                             params.append(cand["params"])
-                            scores.append(score)
+                            # a told row may carry more than the score
+                            scores.append(np.ravel(score)[0])
         params = [_try_decode(p, space) for p in params]
     kept = [
         (p, s) for p, s in zip(params, scores) if p is not None and space.contains(p)
