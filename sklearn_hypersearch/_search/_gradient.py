@@ -462,9 +462,15 @@ class _HypergradientScorer(_MultimetricScorer):
         self.plan = plan
         self.user_scorers = user_scorers
         self.user_multimetric = isinstance(user_scorers, _MultimetricScorer)
-        metrics = list(user_scorers._scorers) if self.user_multimetric else ["score"]
-        grads = [GRADIENT_PREFIX + n for n in plan.names]
-        super().__init__(scorers=dict.fromkeys(metrics + grads), raise_exc=raise_exc)
+        metrics = (
+            dict(user_scorers._scorers)
+            if self.user_multimetric
+            else {"score": user_scorers}
+        )
+        # the gradient metrics are computed by __call__; these stand-ins
+        # answer scikit-learn's questions about the metrics (names, weights)
+        grads = {GRADIENT_PREFIX + n: _GradientMetric() for n in plan.names}
+        super().__init__(scorers={**metrics, **grads}, raise_exc=raise_exc)
 
     def __call__(self, probe, X, y=None, **kwargs):
         scores = self.user_scorers(probe.estimator, X, y, **kwargs)
@@ -481,6 +487,13 @@ class _HypergradientScorer(_MultimetricScorer):
                 grads = dict.fromkeys(self.plan.names, format_exc())
         scores.update({GRADIENT_PREFIX + n: _scalar(v) for n, v in grads.items()})
         return scores
+
+
+class _GradientMetric:
+    """Stand-in for one hypergradient metric inside _HypergradientScorer."""
+
+    def _accept_sample_weight(self):
+        return True
 
 
 def _scalar(value):

@@ -116,8 +116,10 @@ def _r2(y, r, classes):
     y2, r2 = _as_2d(y), _as_2d(r)
     diff = r2 - y2
     sst = np.sum((y2 - y2.mean(axis=0)) ** 2, axis=0)
-    score = np.mean(1.0 - np.sum(diff**2, axis=0) / sst)
-    grad = -2.0 * diff / (diff.shape[1] * sst)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a constant fold has no R^2 gradient (scikit-learn's R^2 is 0 or 1)
+        score = np.mean(1.0 - np.sum(diff**2, axis=0) / sst)
+        grad = np.where(sst > 0, -2.0 * diff / (diff.shape[1] * sst), 0.0)
     return score, grad.reshape(np.shape(r))
 
 
@@ -442,6 +444,7 @@ class LogisticBackend(_SmoothGLMBackend):
 
     def gradient(self, model, X, y, sw, X_val, y_val, names, criterion):
         X, X_val = _dense(X), _dense(X_val)
+        y_val = np.ravel(y_val)  # a column vector, as LogisticRegression allows
         W = np.asarray(model.coef_, dtype=float)  # (k, p), k = 1 if binary
         b = np.broadcast_to(np.asarray(model.intercept_, dtype=float), (len(W),))
         fit_b = bool(model.fit_intercept)
