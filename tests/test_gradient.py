@@ -426,9 +426,10 @@ def test_warm_start_from_bayes_results(regression):
 
 
 def test_stopping_rules_read_the_score_not_the_gradient(regression):
-    # neg MSE is far below target_score while its gradients are not: a
-    # stopper fed with the whole told rows would stop at once
-    X, y = regression
+    # neg MSE is far below target_score while its gradient at the smallest
+    # alpha is positive: a stopper fed with the whole told rows stops at once
+    X, _ = regression
+    y = 10 * np.random.default_rng(0).normal(size=len(X))  # best alpha: large
     search = GradientSearchCV(
         Ridge(),
         {"alpha": Real(1e-3, 1e4, log=True)},
@@ -438,7 +439,9 @@ def test_stopping_rules_read_the_score_not_the_gradient(regression):
         random_state=0,
         target_score=-1.0,
         tol=0.0,
+        initial_results={"params": [{"alpha": 1e-3}], "mean_test_score": [0.0]},
     ).fit(X, y)
+    assert search.cv_results_["mean_test_hypergradient_alpha"][0] > 0
     assert search.stop_reason_ != "target_score"
     assert len(search.cv_results_["params"]) > 1
 
