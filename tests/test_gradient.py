@@ -342,6 +342,10 @@ def test_told_gradient_is_the_unit_gradient_of_the_cv_score(regression, with_pip
         search.scorer_
     )
     assert search.multimetric_ is False
+    # without refit scikit-learn still gives a single metric's best
+    no_refit = clone(search).set_params(refit=False).fit(X, y)
+    assert no_refit.best_params_ == search.best_params_
+    assert no_refit.best_score_ == search.best_score_
     assert search.score(X, y) == pytest.approx(
         get_scorer("neg_mean_squared_error")(search.best_estimator_, X, y)
     )

@@ -257,18 +257,28 @@ class GradientSearchCV(_BaseHyperSearch):
         finally:
             self.estimator = estimator
             del self._fold_scorers
-        self._restore_user_view(user_scorers, plan)
+        self._restore_user_view(user_scorers, refit_metric)
         return self
 
     def _get_scorers(self):
         fold_scorers = getattr(self, "_fold_scorers", None)
         return fold_scorers if fold_scorers is not None else super()._get_scorers()
 
-    def _restore_user_view(self, user_scorers, plan):
+    def _restore_user_view(self, user_scorers, refit_metric):
         """What the probe changed, seen from outside: back to the user's."""
         multimetric = isinstance(user_scorers, _MultimetricScorer)
         self.multimetric_ = multimetric
         self.scorer_ = user_scorers._scorers if multimetric else user_scorers
+        if not self.refit and not multimetric:
+            # scikit-learn sets these without refit for a single metric only,
+            # and the gradient metrics made the fold scores multi-metric
+            self.best_index_ = self._select_best_index(
+                self.refit, refit_metric, self.cv_results_
+            )
+            self.best_score_ = self.cv_results_[f"mean_test_{refit_metric}"][
+                self.best_index_
+            ]
+            self.best_params_ = self.cv_results_["params"][self.best_index_]
         for key in [k for k in self.cv_results_ if k.startswith("rank_test_")]:
             if key[len("rank_test_") :].startswith(GRADIENT_PREFIX):
                 del self.cv_results_[key]

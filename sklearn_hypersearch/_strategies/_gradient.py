@@ -44,6 +44,9 @@ GRADIENT_MODES = ("told", "finite_difference")
 # Armijo's sufficient-decrease constant and the backtracking bounds.
 _C1 = 1e-4
 _SHRINK_MIN, _SHRINK_MAX = 0.1, 0.5
+# A line search whose steps fall below this (unit coordinates) has failed:
+# the score is flat, noisy or has a kink there (Lasso's active-set changes).
+_MIN_STEP = 1e-7
 
 
 def continuous_indices(subspace):
@@ -256,7 +259,7 @@ class GradientStrategy(BaseStrategy):
             self._n_backtracks = 0
         direction, t, _ = self._trial
         x_new = np.clip(self._x + t * direction, 0.0, 1.0)
-        if np.max(np.abs(x_new - self._x)) < 1e-12:
+        if np.max(np.abs(x_new - self._x)) < _MIN_STEP:
             self.converged = True
             return []
         cand = self._candidate(x_new, "line_search")
@@ -387,7 +390,7 @@ class GradientStrategy(BaseStrategy):
             t_new = min(max(t_new, _SHRINK_MIN * t), _SHRINK_MAX * t)
         else:
             t_new = 0.25 * t
-        if t_new * np.max(np.abs(direction)) < 1e-10:
+        if t_new * np.max(np.abs(direction)) < _MIN_STEP:
             # the line search failed: retry once from steepest descent
             self._trial = None
             if self._steepest:
