@@ -331,7 +331,7 @@ def bench_sparse(seeds, quick):
 
 
 # -- 4. fallback -------------------------------------------------------------------
-def fallback_scores(X, y, seed, fd_step, n_first=20, n_more=20):
+def fallback_scores(X, y, seed, fd_step, n_first=20, n_more=20, mode="surrogate"):
     """Best CV scores: 20 Bayes + refinement, and 20 + 20 Bayes."""
     est = HistGradientBoostingRegressor(max_iter=50, random_state=0)
     space = {
@@ -346,7 +346,7 @@ def fallback_scores(X, y, seed, fd_step, n_first=20, n_more=20):
         est,
         space,
         n_iter=n_more,
-        gradient="finite_difference",
+        gradient=mode,
         fd_step=fd_step,
         initial_results=first.cv_results_,
         **common,

@@ -65,7 +65,7 @@ def _run(strategy, budget, objective=_objective, with_gradient=True):
     return asked
 
 
-@pytest.mark.parametrize("mode", ["told", "finite_difference"])
+@pytest.mark.parametrize("mode", ["told", "finite_difference", "surrogate"])
 def test_strategy_finds_the_optimum_of_a_quadratic(mode):
     strategy = GradientStrategy(SPACE, gradient=mode, random_state=0)
     asked = _run(strategy, 60, with_gradient=mode == "told")
@@ -73,7 +73,8 @@ def test_strategy_finds_the_optimum_of_a_quadratic(mode):
     assert score == pytest.approx(0.0, abs=1e-8)
     assert cand.params["a"] == pytest.approx(10**1.3, rel=1e-4)
     assert cand.params["b"] == pytest.approx(0.4, abs=1e-4)
-    assert strategy.converged
+    # with scores only, a converged search restarts while the budget lasts
+    assert strategy.converged or mode != "told"
     # the categorical dimension keeps the start point's value
     assert {c.params["kind"] for c in asked} == {strategy.start["kind"]}
     if mode == "told":
@@ -95,7 +96,37 @@ def test_strategy_respects_bounds(mode):
     best = strategy.best[0].params
     assert best["a"] == pytest.approx(1e3)
     assert best["b"] == pytest.approx(-1.0)
+    # one-sided differences at a bound reuse the point itself
+    keys = [strategy.space.key(c.params) for c in asked]
+    assert len(set(keys)) == len(keys)
 
+
+def test_strategy_stencil_is_central_inside_the_box():
+    strategy = GradientStrategy(SPACE, gradient="finite_difference", fd_step=0.1)
+    strategy.tell([{"a": 1.0, "b": 0.5, "kind": "x"}], [0.0])  # u = (0.5, 0.5)
+    start, *stencil = strategy.ask()
+    sub = strategy.space.subspaces[0]
+    units = sub.to_unit([c.params for c in stencil])[:, :2]
+    expected = [[0.4, 0.5], [0.6, 0.5], [0.5, 0.4], [0.5, 0.6]]
+    np.testing.assert_allclose(units, expected, atol=1e-12)
+
+
+def test_strategy_restarts_with_scores_only():
+    # two bumps: after refining the best told point, the rest of the budget
+    # goes to the best point of the other region
+    def objective(params):
+        la, b = np.log10(params["a"]), params["b"]
+        score = max(-((la - 2) ** 2) - (b - 1) ** 2, -0.5 - (la + 2) ** 2 - b**2)
+        return score, None
+
+    strategy = GradientStrategy(SPACE, gradient="finite_difference")
+    strategy.tell(
+        [{"a": 50.0, "b": 0.8, "kind": "x"}, {"a": 0.02, "b": 0.1, "kind": "x"}],
+        [objective({"a": 50.0, "b": 0.8})[0], objective({"a": 0.02, "b": 0.1})[0]],
+    )
+    asked = _run(strategy, 80, objective, with_gradient=False)
+    assert strategy.n_restarts >= 1
+    assert any(np.log10(c.params["a"]) < -1 for c in asked)
 
 def test_strategy_moves_on_the_log_scale():
     # a told unit gradient moves log10(a) linearly: the first step from the

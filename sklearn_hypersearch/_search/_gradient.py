@@ -164,7 +164,7 @@ class GradientSearchCV(_BaseHyperSearch):
         **_BaseHyperSearch._parameter_constraints,
         "param_distributions": [dict, list],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
-        "gradient": [StrOptions({"exact", "finite_difference"})],
+        "gradient": [StrOptions({"exact", "finite_difference", "surrogate"})],
         "fd_step": [Interval(numbers.Real, 0, 0.5, closed="neither")],
         "tol": [Interval(numbers.Real, 0, None, closed="left")],
     }
@@ -302,7 +302,7 @@ class GradientSearchCV(_BaseHyperSearch):
     def _make_strategy(self, space, random_state):
         return GradientStrategy(
             space,
-            gradient="told" if self.gradient == "exact" else "finite_difference",
+            gradient="told" if self.gradient == "exact" else self.gradient,
             fd_step=self.fd_step,
             tol=self.tol,
             random_state=random_state,

@@ -39,7 +39,7 @@ from sklearn_hypersearch._strategies._base import (
     finite_scores,
 )
 
-GRADIENT_MODES = ("told", "finite_difference")
+GRADIENT_MODES = ("told", "finite_difference", "surrogate")
 
 # Armijo's sufficient-decrease constant and the backtracking bounds.
 _C1 = 1e-4
@@ -47,6 +47,11 @@ _SHRINK_MIN, _SHRINK_MAX = 0.1, 0.5
 # A line search whose steps fall below this (unit coordinates) has failed:
 # the score is flat, noisy or has a kink there (Lasso's active-set changes).
 _MIN_STEP = 1e-7
+# Backtracking steps along an estimated gradient before it is distrusted.
+_MAX_BACKTRACKS = 3
+# A restart (scores-only modes) begins at the best told point at least this
+# far (infinity norm, unit coordinates) from every start and accepted point.
+_RESTART_RADIUS = 0.1
 
 
 def continuous_indices(subspace):
@@ -60,11 +65,16 @@ class GradientStrategy(BaseStrategy):
     Parameters
     ----------
     space : Space, dict or list of dict
-    gradient : {"told", "finite_difference"}, default="told"
+    gradient : {"told", "finite_difference", "surrogate"}, default="told"
         ``"told"``: every told value row is ``[score, d score / d u_1, ...]``
         over ``space.names`` (NaN where a name is not differentiated).
         ``"finite_difference"``: scores only; the gradient at each accepted
         point is estimated from ``2 * d`` extra candidates.
+        ``"surrogate"``: scores only; the gradient is that of the mean of a
+        Gaussian process fitted to the (at most 50) told points nearest the
+        accepted point that share its fixed values, so it costs no extra
+        candidate once ``2 * d + 1`` points are known (before, a
+        finite-difference stencil provides them).
     fd_step : float, default=0.02
         Half-width of the finite-difference stencil in unit coordinates.
     memory : int, default=10
@@ -85,6 +95,11 @@ class GradientStrategy(BaseStrategy):
         The parameters of the start point.
     n_iterations : int
         Accepted steps so far.
+    n_restarts : int
+        Local searches begun after the first one. With scores only
+        (``gradient != "told"``) a converged search restarts from the best
+        told point farther than 0.1 (unit coordinates) from every start and
+        accepted point, while the budget lasts.
     converged : bool
         Whether the optimiser ended by itself (no further candidate).
     """
@@ -134,6 +149,11 @@ class GradientStrategy(BaseStrategy):
         self._steepest = False  # the last direction was steepest descent
         self._attempted_starts = 0
         self._last = None  # previous accepted (x, g) while a stencil runs
+        self._g_source = None  # "told", "stencil" or "surrogate"
+        self._centers = []  # starts and accepted points, for restarts
+        self._out_of_budget = False
+        self.n_restarts = 0
+        self._force_stencil = False
 
     # -- public protocol ------------------------------------------------------
     def tell(self, candidates, scores):
@@ -175,15 +195,32 @@ class GradientStrategy(BaseStrategy):
         )
 
     def _ask(self, n):
-        if self.converged:
-            return []
+        # each pass either proposes, or converges and restarts (each restart
+        # takes a new centre, so the passes are bounded by the told points)
+        while True:
+            if self.converged and not self._restart():
+                return []
+            batch = self._ask_local(n)
+            if batch or not self.converged:
+                return batch
+
+    def _ask_local(self, n):
         if self._x is None:
             return self._ask_start(n)
         if self._pending is not None:
             raise RuntimeError(
                 "GradientStrategy: the candidates of the last ask were not told."
             )
-        if self.gradient == "finite_difference" and self._g is None:
+        if (
+            self._g is None
+            and self.gradient == "surrogate"
+            and not self._force_stencil
+            and self._enough_data()
+        ):
+            g = self._surrogate_gradient(self._x)
+            if g is not None:
+                self._set_estimated_gradient(self._x, g, "surrogate")
+        if self._g is None and self.gradient != "told":
             return self._ask_stencil(n)
         return self._ask_trial()
 
@@ -202,7 +239,10 @@ class GradientStrategy(BaseStrategy):
         self._attempted_starts += 1
         cand = Candidate(params, tags={"iteration": 0, "role": "start"})
         batch = [cand]
-        if self.gradient == "finite_difference" and (n is None or n > 2 * len(x)):
+        needs_stencil = self.gradient == "finite_difference" or (
+            self.gradient == "surrogate" and not self._enough_data()
+        )
+        if needs_stencil and (n is None or n > len(self._stencil_points(x))):
             batch += self._stencil(x)
         self._pending = ("start", x, batch)
         return batch
@@ -217,22 +257,31 @@ class GradientStrategy(BaseStrategy):
                     return dict(params)
         return self.space.sample(1, self._rng)[0]
 
+    def _stencil_ends(self, x):
+        """Per coordinate, the two ends of its difference, inside the box.
+
+        Central differences of half-width ``fd_step``; within ``fd_step`` of
+        a bound, a one-sided difference between x itself and the inner side.
+        """
+        ends = []
+        for xj in x:
+            lo, hi = xj - self.fd_step, xj + self.fd_step
+            if lo < 0.0:
+                lo = xj
+            elif hi > 1.0:
+                hi = xj
+            ends.append((lo, hi))
+        return ends
+
     def _stencil_points(self, x):
-        """Central-difference points around x, kept inside the unit box."""
+        """The points of the stencil other than x itself."""
         pts = []
-        for j in range(len(x)):
-            lo = max(x[j] - self.fd_step, 0.0)
-            hi = min(x[j] + self.fd_step, 1.0)
-            # at a bound the stencil shifts inwards but keeps its width
-            if hi - lo < 2 * self.fd_step:
-                if lo == 0.0:
-                    hi = min(2 * self.fd_step, 1.0)
-                else:
-                    lo = max(1.0 - 2 * self.fd_step, 0.0)
-            for value in (lo, hi):
-                p = x.copy()
-                p[j] = value
-                pts.append(p)
+        for j, pair in enumerate(self._stencil_ends(x)):
+            for value in pair:
+                if value != x[j]:
+                    p = x.copy()
+                    p[j] = value
+                    pts.append(p)
         return pts
 
     def _stencil(self, x):
@@ -243,6 +292,7 @@ class GradientStrategy(BaseStrategy):
         if n is not None and len(batch) > n:
             # not enough budget left for a gradient estimate
             self.converged = True
+            self._out_of_budget = True
             return []
         self._pending = ("stencil", self._x, batch)
         return batch
@@ -335,13 +385,9 @@ class GradientStrategy(BaseStrategy):
         if kind == "start":
             self._tell_start(x, values, scores)
         elif kind == "stencil":
-            self._g = self._fd_gradient(x, scores)
-            if self._g is None:
-                self.converged = True
-            elif self._last is not None:
-                x_old, g_old = self._last
-                self._update_pairs(x - x_old, self._g - g_old)
-            self._last = None
+            self._force_stencil = False
+            g = self._fd_gradient(x, self._f, scores)
+            self._set_estimated_gradient(x, g, "stencil")
         else:
             self._tell_trial(x, values[0], scores[0])
 
@@ -350,12 +396,88 @@ class GradientStrategy(BaseStrategy):
             # a failed start: draw another one at the next ask
             return
         self._x, self._f = x, -scores[0]
+        self._centers.append(x)
         if self.gradient == "told":
             self._g = self._checked_gradient(self._gradient_from_row(values[0]))
         elif len(scores) > 1:
-            self._g = self._fd_gradient(x, scores[1:])
-            if self._g is None:
-                self.converged = True
+            g = self._fd_gradient(x, self._f, scores[1:])
+            self._set_estimated_gradient(x, g, "stencil")
+
+    def _restart(self):
+        """Continue from the best told point of a region not yet refined.
+
+        Only with scores only and budget left; returns whether it restarted.
+        """
+        if self.gradient == "told" or self._out_of_budget or self._x is None:
+            return False
+        Z, scores, finite = self._slice()
+        far = np.ones(len(Z), dtype=bool)
+        for c in self._centers:
+            far &= np.max(np.abs(Z - c), axis=1) > _RESTART_RADIUS
+        far &= finite
+        if not far.any():
+            return False
+        i = int(np.flatnonzero(far)[np.argmax(scores[far])])
+        self._x, self._f, self._g = Z[i].copy(), -scores[i], None
+        self._centers.append(self._x)
+        self._pairs, self._trial, self._last = [], None, None
+        self._steepest, self._force_stencil = False, False
+        self.converged = False
+        self.n_restarts += 1
+        return True
+
+    def _set_estimated_gradient(self, x, g, source):
+        """Take an estimated gradient at the accepted point x."""
+        self._g, self._g_source = g, source
+        if g is None:
+            self.converged = True
+        elif self._last is not None:
+            x_old, g_old = self._last
+            self._update_pairs(x - x_old, g - g_old)
+        self._last = None
+
+    def _slice(self):
+        """Told points sharing the start's subspace and fixed values.
+
+        Returns the continuous unit coordinates and the scores (non-finite
+        scores become the worst finite one).
+        """
+        sub = self.space.subspaces[self._sub]
+        fixed = [j for j in range(sub.n_dims) if j not in self._cont]
+        rows, scores = [], []
+        for cand, score in self.history:
+            if not sub.contains(cand.params):
+                continue
+            unit = sub.to_unit([cand.params])[0]
+            if np.allclose(unit[fixed], self._base_unit[fixed]):
+                rows.append(unit[self._cont])
+                scores.append(score)
+        scores = np.asarray(scores, dtype=float)
+        finite = np.isfinite(scores)
+        if finite.any():
+            scores = np.where(finite, scores, scores[finite].min())
+        return np.asarray(rows).reshape(len(rows), len(self._cont)), scores, finite
+
+    def _enough_data(self):
+        """Whether a surrogate of the slice can give a gradient."""
+        _, _, finite = self._slice()
+        return finite.sum() >= 2 * len(self._cont) + 1
+
+    def _surrogate_gradient(self, x):
+        """The f-gradient of a Gaussian process fitted to the slice, at x."""
+        from sklearn_hypersearch._strategies._surrogates import GaussianProcess
+
+        Z, scores, _ = self._slice()
+        # keep the points nearest x: the surrogate is local
+        near = np.argsort(np.max(np.abs(Z - x), axis=1), kind="stable")[:50]
+        Z, scores = Z[near], scores[near]
+        scale = scores.std()
+        if not np.isfinite(scale) or scale == 0:
+            return None
+        y = (scores - scores.mean()) / scale
+        gp = GaussianProcess().fit(Z, y, rng=self._rng)
+        _, _, dmu, _ = gp.predict(x[None, :], cont=np.arange(len(x)))
+        return -dmu[0] * scale
 
     def _checked_gradient(self, g):
         if g is None or not np.all(np.isfinite(g)):
@@ -364,14 +486,16 @@ class GradientStrategy(BaseStrategy):
             return None
         return g
 
-    def _fd_gradient(self, x, scores):
-        if not np.all(np.isfinite(scores)):
+    def _fd_gradient(self, x, f_x, scores):
+        """The f-gradient from the stencil's scores (and f at x)."""
+        if not (np.all(np.isfinite(scores)) and np.isfinite(f_x)):
             return None
-        pts = self._stencil_points(x)
+        scores = iter(scores)
         g = np.empty(len(x))
-        for j in range(len(x)):
-            lo, hi = pts[2 * j][j], pts[2 * j + 1][j]
-            g[j] = -(scores[2 * j + 1] - scores[2 * j]) / (hi - lo)
+        for j, (lo, hi) in enumerate(self._stencil_ends(x)):
+            f_lo = f_x if lo == x[j] else -next(scores)
+            f_hi = f_x if hi == x[j] else -next(scores)
+            g[j] = (f_hi - f_lo) / (hi - lo)
         return g
 
     def _tell_trial(self, x_new, row, score):
@@ -390,10 +514,16 @@ class GradientStrategy(BaseStrategy):
             t_new = min(max(t_new, _SHRINK_MIN * t), _SHRINK_MAX * t)
         else:
             t_new = 0.25 * t
-        if t_new * np.max(np.abs(direction)) < _MIN_STEP:
+        # an estimated gradient may point the wrong way: give up sooner
+        give_up = self.gradient != "told" and self._n_backtracks >= _MAX_BACKTRACKS
+        if give_up or t_new * np.max(np.abs(direction)) < _MIN_STEP:
             # the line search failed: retry once from steepest descent
             self._trial = None
-            if self._steepest:
+            if self._g_source == "surrogate":
+                # a surrogate's slope is checked by a finite-difference one
+                self._g = None
+                self._force_stencil = True
+            elif self._steepest:
                 self.converged = True
             else:
                 self._pairs = []
@@ -404,6 +534,7 @@ class GradientStrategy(BaseStrategy):
     def _accept(self, x_new, f_new, row):
         f_old, x_old, g_old = self._f, self._x, self._g
         self._x, self._f = x_new, f_new
+        self._centers.append(x_new)
         self._trial = None
         self._steepest = False
         self.n_iterations += 1
@@ -419,6 +550,10 @@ class GradientStrategy(BaseStrategy):
             # the gradient at x_new comes with the next stencil
             self._g = None
             self._last = (x_old, g_old)
+            if small:
+                # an estimated gradient is too coarse to test stationarity:
+                # a step that no longer improves ends this local search
+                self.converged = True
 
     def _update_pairs(self, s, y):
         if self.memory and s @ y > 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
