@@ -128,6 +128,7 @@ def test_strategy_restarts_with_scores_only():
     assert strategy.n_restarts >= 1
     assert any(np.log10(c.params["a"]) < -1 for c in asked)
 
+
 def test_strategy_moves_on_the_log_scale():
     # a told unit gradient moves log10(a) linearly: the first step from the
     # start is initial_step of the unit interval, i.e. 0.6 decades here
@@ -181,8 +182,11 @@ def _problem(kind, seed):
     w = rng.normal(size=p)
     w /= np.linalg.norm(w)
     if kind == "regression":
-        return X, X @ w + 0.5 * rng.normal(size=n), X_val, X_val @ w + 0.5 * rng.normal(
-            size=n_val
+        return (
+            X,
+            X @ w + 0.5 * rng.normal(size=n),
+            X_val,
+            X_val @ w + 0.5 * rng.normal(size=n_val),
         )
     if kind == "two_targets":
         W = np.column_stack([w, rng.normal(size=p)])
@@ -215,7 +219,12 @@ NEWTON = dict(TIGHT, solver="newton-cholesky")
 CASES = [
     (Ridge(alpha=2.0), "alpha", "regression", "neg_mean_squared_error"),
     (Ridge(alpha=0.3, fit_intercept=False), "alpha", "two_targets", "r2"),
-    (Ridge(alpha=np.array([0.5, 3.0])), "alpha", "two_targets", "neg_mean_squared_error"),
+    (
+        Ridge(alpha=np.array([0.5, 3.0])),
+        "alpha",
+        "two_targets",
+        "neg_mean_squared_error",
+    ),
     (Ridge(alpha=1.0), "alpha", "regression", "neg_root_mean_squared_error"),
     (RidgeClassifier(alpha=2.0), "alpha", "multiclass", "neg_mean_squared_error"),
     (RidgeClassifier(alpha=2.0), "alpha", "binary", "neg_mean_squared_error"),
@@ -231,13 +240,25 @@ CASES = [
     (LogisticRegression(C=0.3, **TIGHT), "C", "binary", "neg_brier_score"),
     (LogisticRegression(C=2.0, **TIGHT), "C", "multiclass", "neg_log_loss"),
     (
-        LogisticRegression(C=0.5, solver="newton-cholesky", fit_intercept=False, **TIGHT),
+        LogisticRegression(
+            C=0.5, solver="newton-cholesky", fit_intercept=False, **TIGHT
+        ),
         "C",
         "multiclass",
         "neg_log_loss",
     ),
-    (PoissonRegressor(alpha=0.05, **NEWTON), "alpha", "counts", "neg_mean_poisson_deviance"),
-    (GammaRegressor(alpha=0.05, **NEWTON), "alpha", "positive", "neg_mean_gamma_deviance"),
+    (
+        PoissonRegressor(alpha=0.05, **NEWTON),
+        "alpha",
+        "counts",
+        "neg_mean_poisson_deviance",
+    ),
+    (
+        GammaRegressor(alpha=0.05, **NEWTON),
+        "alpha",
+        "positive",
+        "neg_mean_gamma_deviance",
+    ),
     (
         TweedieRegressor(power=1.5, alpha=0.05, **NEWTON),
         "alpha",
@@ -278,7 +299,9 @@ def test_hypergradient_matches_finite_differences(estimator, name, kind, scoring
     criterion = backend.criterion(scorer, estimator)
     model = clone(estimator).fit(X, y)
     score, grads = backend.gradient(model, X, y, None, X_val, y_val, [name], criterion)
-    assert score == pytest.approx(_validation_score(model, criterion, scorer, X_val, y_val))
+    assert score == pytest.approx(
+        _validation_score(model, criterion, scorer, X_val, y_val)
+    )
 
     value = np.asarray(estimator.get_params()[name], dtype=float)
     h = 1e-5
@@ -455,7 +478,12 @@ def test_warm_start_from_bayes_results(regression):
         Ridge(), space, n_iter=6, n_initial_points=4, cv=3, random_state=0
     ).fit(X, y)
     search = GradientSearchCV(
-        Ridge(), space, n_iter=5, cv=3, random_state=0, initial_results=bayes.cv_results_
+        Ridge(),
+        space,
+        n_iter=5,
+        cv=3,
+        random_state=0,
+        initial_results=bayes.cv_results_,
     ).fit(X, y)
     assert search.start_params_ == bayes.best_params_
     assert search.cv_results_["params"][0] == bayes.best_params_
@@ -501,7 +529,11 @@ def test_checkpoint_resume_with_gradients(regression, tmp_path):
     first = make(3).fit(X, y)
     resumed = make(6).fit(X, y)
     fresh = GradientSearchCV(
-        Ridge(), {"alpha": Real(1e-3, 1e4, log=True)}, n_iter=6, cv=3, random_state=0,
+        Ridge(),
+        {"alpha": Real(1e-3, 1e4, log=True)},
+        n_iter=6,
+        cv=3,
+        random_state=0,
         tol=0.0,
     ).fit(X, y)
     assert resumed.cv_results_["params"][:3] == first.cv_results_["params"]
@@ -577,9 +609,10 @@ def test_clear_errors_before_any_fit(estimator, space, kwargs, match):
     space = kwargs.pop("param_distributions", space)
     search = GradientSearchCV(estimator, space, cv=2, **kwargs)
     final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
-    with mock.patch.object(
-        type(final), "fit", side_effect=AssertionError("fitted")
-    ), pytest.raises(ValueError, match=match):
+    with (
+        mock.patch.object(type(final), "fit", side_effect=AssertionError("fitted")),
+        pytest.raises(ValueError, match=match),
+    ):
         search.fit(X, y)
 
 
@@ -590,7 +623,7 @@ def test_sample_weight_refused_where_unsupported():
         search.fit(X, y, sample_weight=np.ones(len(y)))
 
 
-# -- scikit-learn conventions ------------------------------------------------------------
+# -- scikit-learn conventions ------------------------------------------------
 
 
 def _expected_failed(search):

@@ -396,7 +396,9 @@ class _ExactPlan:
                     names.append(name)
         backend.check(final, [n[len(prefix) :] for n in names])
         if isinstance(scorers, _MultimetricScorer):
-            refit_name = refit if isinstance(refit, str) else sorted(scorers._scorers)[0]
+            refit_name = (
+                refit if isinstance(refit, str) else sorted(scorers._scorers)[0]
+            )
             scorer = scorers._scorers[refit_name]
         else:
             refit_name, scorer = "score", scorers

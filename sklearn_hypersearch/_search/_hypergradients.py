@@ -169,7 +169,12 @@ _BY_SCORE_FUNC = {
         _neg_poisson_deviance,
         -1,
     ),
-    mean_gamma_deviance: ("neg_mean_gamma_deviance", "predict", _neg_gamma_deviance, -1),
+    mean_gamma_deviance: (
+        "neg_mean_gamma_deviance",
+        "predict",
+        _neg_gamma_deviance,
+        -1,
+    ),
 }
 if root_mean_squared_error is not None:
     _BY_SCORE_FUNC[root_mean_squared_error] = (
@@ -387,7 +392,9 @@ class KernelRidgeBackend(Backend):
         out = {}
         if "alpha" in names:
             per_target = np.sum(g * (K_val @ -solve(A)), axis=0)
-            out["alpha"] = per_target if np.ndim(model.alpha) else float(per_target.sum())
+            out["alpha"] = (
+                per_target if np.ndim(model.alpha) else float(per_target.sum())
+            )
         if "gamma" in names:
             D = _sq_dists(X_fit, X_fit)
             D_val = _sq_dists(_dense(X_val), X_fit)

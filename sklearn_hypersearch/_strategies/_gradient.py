@@ -285,7 +285,9 @@ class GradientStrategy(BaseStrategy):
         return pts
 
     def _stencil(self, x):
-        return [self._candidate(p, "finite_difference") for p in self._stencil_points(x)]
+        return [
+            self._candidate(p, "finite_difference") for p in self._stencil_points(x)
+        ]
 
     def _ask_stencil(self, n):
         batch = self._stencil(self._x)
