@@ -667,3 +667,31 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         check(estimator)
+
+
+def test_exact_search_multimetric_follows_the_refit_metric(regression):
+    X, y = regression
+    search = GradientSearchCV(
+        Ridge(),
+        {"alpha": Real(1e-3, 1e4, log=True)},
+        scoring={"r2": "r2", "mse": "neg_mean_squared_error"},
+        refit="mse",
+        n_iter=4,
+        cv=3,
+        random_state=0,
+        return_train_score=True,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert search.multimetric_ is True
+    assert set(search.scorer_) == {"r2", "mse"}
+    assert search.best_score_ == np.max(results["mean_test_mse"])
+    assert search.score(X, y) == pytest.approx(
+        get_scorer("neg_mean_squared_error")(search.best_estimator_, X, y)
+    )
+    # one gradient column, of the refit metric; none on the training folds
+    told = search._told_values(results, np.arange(4), "mean_test_mse")
+    np.testing.assert_allclose(
+        told[:, 1] / [p["alpha"] * np.log(1e7) for p in results["params"]],
+        results["mean_test_hypergradient_alpha"],
+    )
+    assert np.all(np.isnan(results["mean_train_hypergradient_alpha"]))
