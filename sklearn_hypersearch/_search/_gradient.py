@@ -487,16 +487,14 @@ class _HypergradientScorer(_MultimetricScorer):
     def __call__(self, probe, X, y=None, **kwargs):
         scores = self.user_scorers(probe.estimator, X, y, **kwargs)
         scores = dict(scores) if self.user_multimetric else {"score": scores}
-        if probe.train_ is None or X is probe.train_[0]:
-            # return_train_score: no validation fold, no hypergradient
-            grads = dict.fromkeys(self.plan.names, np.nan)
-        else:
-            try:
-                grads = self.plan.fold_gradient(probe, X, y)
-            except Exception:
-                if self._raise_exc:
-                    raise
-                grads = dict.fromkeys(self.plan.names, format_exc())
+        # on the training fold too (return_train_score): the derivative of
+        # the training score, a defined number rather than a NaN column
+        try:
+            grads = self.plan.fold_gradient(probe, X, y)
+        except Exception:
+            if self._raise_exc:
+                raise
+            grads = dict.fromkeys(self.plan.names, format_exc())
         scores.update({GRADIENT_PREFIX + n: _scalar(v) for n, v in grads.items()})
         return scores
 
