@@ -43,6 +43,10 @@ GRADIENT_MODES = ("told", "finite_difference", "surrogate")
 
 # Armijo's sufficient-decrease constant and the backtracking bounds.
 _C1 = 1e-4
+# Longest first trial step, infinity norm in unit coordinates.
+_MAX_STEP = 0.25
+# Wolfe's curvature constant (the usual quasi-Newton value).
+_C2 = 0.9
 _SHRINK_MIN, _SHRINK_MAX = 0.1, 0.5
 # A line search whose steps fall below this (unit coordinates) has failed:
 # the score is flat, noisy or has a kink there (Lasso's active-set changes).
@@ -52,6 +56,26 @@ _MAX_BACKTRACKS = 3
 # A restart (scores-only modes) begins at the best told point at least this
 # far (infinity norm, unit coordinates) from every start and accepted point.
 _RESTART_RADIUS = 0.1
+
+
+def _interpolate(f0, slope0, t, f1, g1, direction):
+    """Step minimizing a model of f along the line, for backtracking.
+
+    The cubic through f and its slope at 0 and t when the gradient at t is
+    known (Nocedal and Wright, eq. 3.59), else the quadratic through f(0),
+    f'(0) and f(t); half the step when neither has a minimum inside.
+    """
+    if g1 is not None and np.all(np.isfinite(g1)):
+        slope1 = float(g1 @ direction)
+        d1 = slope0 + slope1 - 3.0 * (f0 - f1) / (0.0 - t)
+        disc = d1 * d1 - slope0 * slope1
+        if disc >= 0:
+            d2 = math.sqrt(disc)
+            denom = slope1 - slope0 + 2.0 * d2
+            if denom != 0:
+                return t - t * (slope1 + d2 - d1) / denom
+    denom = 2.0 * (f1 - f0 - slope0 * t)
+    return -slope0 * t * t / denom if denom > 0 else _SHRINK_MAX * t
 
 
 def continuous_indices(subspace):
@@ -150,6 +174,9 @@ class GradientStrategy(BaseStrategy):
         self._attempted_starts = 0
         self._last = None  # previous accepted (x, g) while a stencil runs
         self._g_source = None  # "told", "stencil" or "surrogate"
+        self._concave = False  # the last accepted step gave no BFGS pair
+        self._last_step = None  # its length (infinity norm)
+        self._last_trial = None
         self._centers = []  # starts and accepted points, for restarts
         self._out_of_budget = False
         self.n_restarts = 0
@@ -309,8 +336,15 @@ class GradientStrategy(BaseStrategy):
             slope = float(self._g @ direction)
             self._trial = (direction, step, slope)
             self._n_backtracks = 0
-        direction, t, _ = self._trial
+        direction, t, slope = self._trial
         x_new = np.clip(self._x + t * direction, 0.0, 1.0)
+        # backtracking inside the part of the path clipped by the box would
+        # ask for the same point again: shrink to where the path is unclipped
+        while self._last_trial is not None and np.array_equal(x_new, self._last_trial):
+            t *= _SHRINK_MAX
+            self._trial = (direction, t, slope)
+            x_new = np.clip(self._x + t * direction, 0.0, 1.0)
+        self._last_trial = x_new
         if np.max(np.abs(x_new - self._x)) < _MIN_STEP:
             self.converged = True
             return []
@@ -359,10 +393,19 @@ class GradientStrategy(BaseStrategy):
         return d
 
     def _first_step(self, direction):
+        length = max(np.max(np.abs(direction)), 1e-300)
         if self._steepest and not self._pairs:
             # no curvature known yet: a step of initial_step in unit length
-            return self.initial_step / max(np.max(np.abs(direction)), 1e-300)
-        return 1.0
+            step = self.initial_step / length
+        else:
+            step = 1.0
+        # a quasi-Newton step is a local model's: never trust it over more
+        # than _MAX_STEP of the unit box (a plateau makes it huge)
+        if self._concave and self._last_step is not None:
+            # a concave stretch leaves no BFGS pair to scale the step:
+            # double the last accepted step instead
+            step = 2.0 * self._last_step / length
+        return min(step, _MAX_STEP / length)
 
     # -- learning ---------------------------------------------------------------
     def _gradient_from_row(self, row):
@@ -510,9 +553,8 @@ class GradientStrategy(BaseStrategy):
             return
         self._n_backtracks += 1
         if np.isfinite(f_new):
-            # minimizer of the quadratic through f(0), f'(0) and f(t)
-            denom = 2.0 * (f_new - self._f - slope * t)
-            t_new = -slope * t * t / denom if denom > 0 else _SHRINK_MAX * t
+            g_new = self._gradient_from_row(row) if self.gradient == "told" else None
+            t_new = _interpolate(self._f, slope, t, f_new, g_new, direction)
             t_new = min(max(t_new, _SHRINK_MIN * t), _SHRINK_MAX * t)
         else:
             t_new = 0.25 * t
@@ -525,7 +567,10 @@ class GradientStrategy(BaseStrategy):
                 # a surrogate's slope is checked by a finite-difference one
                 self._g = None
                 self._force_stencil = True
-            elif self._steepest:
+            elif self._steepest or self.gradient == "told":
+                # an exact gradient's descent direction that cannot descend:
+                # the score is flat, noisy or kinked here; steepest descent
+                # would not do better
                 self.converged = True
             else:
                 self._pairs = []
@@ -545,7 +590,9 @@ class GradientStrategy(BaseStrategy):
             self._g = self._checked_gradient(self._gradient_from_row(row))
             if self._g is None:
                 return
-            self._update_pairs(x_new - x_old, self._g - g_old)
+            step = x_new - x_old
+            self._concave = not self._update_pairs(step, self._g - g_old)
+            self._last_step = float(np.max(np.abs(step)))
             if small and self.projected_gradient_norm() <= math.sqrt(self.tol):
                 self.converged = True
         else:
@@ -558,6 +605,10 @@ class GradientStrategy(BaseStrategy):
                 self.converged = True
 
     def _update_pairs(self, s, y):
-        if self.memory and s @ y > 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
+        """Keep the pair if the curvature along s is positive; return that."""
+        if s @ y <= 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
+            return False
+        if self.memory:
             self._pairs.append((s, y))
             del self._pairs[: -self.memory]
+        return True
