@@ -69,8 +69,8 @@ WHY = {
     "times (scikit-learn raises instead of returning them)",
     "names": "parameter names are checked against the estimator's "
     "get_params(deep=True) before any fit",
-    "callbacks": "the callback task tree has one task per batch between the "
-    "search and its candidate-split evaluations",
+    "callbacks": "the callback task tree has one task per evaluate_candidates "
+    "call (a batch) between the search and its candidate-split evaluations",
     "one-metric": "an adaptive search follows one metric (refit, or the "
     "first): with several metrics it proposes other candidates than a search "
     "of each metric alone",
