@@ -5,7 +5,8 @@ Every method gets the same tasks, budget and seeds in one run, through
 
 - ``bayes``: ``BayesSearchCV`` with its defaults (automatic surrogate, which
   is the Gaussian process on these spaces; expected improvement; 10 Sobol
-  initial points; ``n_points=1``);
+  initial points; ``n_points=4``); ``bayes-n<N>``: the same with
+  ``n_points=N``;
 - ``random``: ``RandomizedSearchCV``; ``skopt``: scikit-optimize's
   ``BayesSearchCV``; ``optuna-tpe`` / ``optuna-gp``: ``OptunaSearchCV``
   with ``TPESampler`` / ``GPSampler``.

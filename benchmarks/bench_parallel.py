@@ -146,8 +146,10 @@ def main(argv=None):
     parser.add_argument("--no-identity", action="store_true")
     args = parser.parse_args(argv)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
-    # start the workers once, so no search pays for it
+    # start the workers and have them import what the fits need, once, so
+    # that no search pays for it
     Parallel(n_jobs=N_JOBS)(delayed(time.sleep)(0.01) for _ in range(N_JOBS))
+    measure(searches()[0][1], 0)
     print(
         f"# Busy workers: n_jobs={N_JOBS}, cv={CV}, n_iter={N_ITER}, fits sleep "
         f"{FIT_TIME} s; seeds {seeds[0]}-{seeds[-1]}\n"

@@ -3,6 +3,8 @@ proposals (issue 19), and the busy-workers setting of issue 14 (``n_jobs=4``,
 ``cv=3``, ``n_iter=24``, every search's defaults) gives the same candidates as
 ``n_jobs=1``."""
 
+import warnings
+
 import pytest
 
 import sklearn_hypersearch
@@ -29,35 +31,44 @@ def test_n_initial_points_leaves_model_based_proposals(n_iter, n_initial):
 def test_n_initial_points_rule_applies_per_entry():
     X, y = toy_data()
     space = [(SPACE, 4), ({"x": Real(0.0, 0.5)}, 12)]
-    search = BayesSearchCV(
-        QuadraticClassifier(), space, n_initial_points=6, cv=2, random_state=0
-    ).fit(X, y)
-    by = search.cv_results_["proposed_by"].tolist()
+    search = BayesSearchCV(QuadraticClassifier(), space, cv=2, random_state=0)
+    by = search.fit(X, y).cv_results_["proposed_by"].tolist()
     # the first entry's 4 candidates: 2 design points, 2 model-based; the
-    # second entry's 12: its 6 design points, then 6 model-based
+    # second entry's 12: the default 10 design points, then 2 model-based
     assert by[:2] == ["initial"] * 2
     assert "initial" not in by[2:4]
-    assert by[4:10] == ["initial"] * 6
-    assert "initial" not in by[10:]
+    assert by[4:14] == ["initial"] * 10
+    assert "initial" not in by[14:]
 
 
-def test_an_explicit_n_initial_points_below_n_iter_is_kept():
+@pytest.mark.parametrize("n_initial_points", [7, 8, 12])
+def test_an_explicit_n_initial_points_is_kept(n_initial_points):
     X, y = toy_data()
     search = BayesSearchCV(
         QuadraticClassifier(),
         SPACE,
         n_iter=8,
-        n_initial_points=7,
+        n_initial_points=n_initial_points,
         cv=2,
         random_state=0,
-    ).fit(X, y)
-    assert search.cv_results_["proposed_by"].tolist().count("initial") == 7
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    messages = [str(w.message) for w in caught if w.category is UserWarning]
+    n_initial = search.cv_results_["proposed_by"].tolist().count("initial")
+    assert n_initial == min(n_initial_points, 8)
+    # a warning exactly when no candidate is model-based
+    warned = any("n_initial_points" in m and "n_iter=8" in m for m in messages)
+    assert warned == (n_initial_points >= 8)
 
 
+# the searches of issue 14; GradientSearchCV (one candidate at a time by
+# design, and its default gradient needs a supported estimator) is left out
 SEARCHES = [
     getattr(sklearn_hypersearch, name)
     for name in sklearn_hypersearch.__all__
-    if name.endswith("SearchCV")
+    if name.endswith("SearchCV") and name != "GradientSearchCV"
 ]
 
 

@@ -5,6 +5,7 @@
 
 import inspect
 import numbers
+import warnings
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -80,20 +81,25 @@ class BayesSearchCV(_BaseHyperSearch):
 
     n_initial_points : int, default=10
         Candidates of the initial space-filling (Sobol) design, evaluated
-        before the first model is fitted. When it would leave no model-based
-        proposal (``n_initial_points >= n_iter``, per entry for a list with
-        ``(dict, n_iter)`` entries), half of ``n_iter`` (rounded down, at
-        least 1) is used instead, so that ``n_iter=10`` with the default
-        gives 5 design points and 5 model-based ones.
+        before the first model is fitted. When the default would leave no
+        model-based proposal (``n_iter <= 10``, per entry for a list with
+        ``(dict, n_iter)`` entries), half of ``n_iter`` (rounded down) is
+        used instead, so that ``n_iter=10`` gives 5 design points and 5
+        model-based ones; a value set explicitly is kept, with a warning
+        when it leaves no model-based proposal.
 
-    n_points : int or "auto", default=1
+    n_points : int or "auto", default=4
         Candidates proposed per round, evaluated in parallel (each on every
-        CV split, so one candidate already gives ``n_splits`` parallel
-        fits). The candidates of a round are kept apart by the kriging
-        believer heuristic. ``"auto"`` proposes ``n_jobs`` candidates per
-        round so that every worker is busy, at the price of candidates that
-        depend on ``n_jobs``; an int gives the same candidates whatever
-        ``n_jobs`` is. Smaller rounds learn more from each fit.
+        CV split, so a round is ``n_points * n_splits`` fits: 12 with the
+        default and ``cv=3``, enough to keep 4 workers busy, 20 with
+        ``cv=5``). The candidates of a round are kept apart by the kriging
+        believer heuristic. Smaller rounds learn more from each fit (on
+        synthetic functions, rounds of 4 instead of 1 cost about as often as
+        they gained at 50 and 100 evaluations; see
+        ``benchmarks/bench_bayes.py``); larger ones waste fewer workers.
+        An int gives the same candidates whatever ``n_jobs`` is;
+        ``"auto"`` proposes ``n_jobs`` candidates per round, at the price of
+        candidates that depend on ``n_jobs``.
 
     surrogate : {"auto", "gp", "trees", "tpe", "rf", "gbrt"} or regressor, \
             default="auto"
@@ -246,7 +252,7 @@ class BayesSearchCV(_BaseHyperSearch):
         search_spaces=None,
         n_iter=50,
         n_initial_points=10,
-        n_points=1,
+        n_points=4,
         surrogate="auto",
         acquisition="ei",
         xi=0.0,
@@ -355,6 +361,11 @@ class BayesSearchCV(_BaseHyperSearch):
     def _make_strategy(self, space, random_state):
         settings = self._strategy_settings()
         asked_initial = settings.pop("n_initial_points")
+        default_initial = (
+            inspect.signature(BayesSearchCV.__init__)
+            .parameters["n_initial_points"]
+            .default
+        )
         n_points = self.n_points
         if n_points == "auto":
             n_points = max(1, effective_n_jobs(self.n_jobs))
@@ -364,7 +375,9 @@ class BayesSearchCV(_BaseHyperSearch):
                 space,
                 random_state,
                 n_points=n_points,
-                n_initial_points=_initial_points(asked_initial, self.n_iter),
+                n_initial_points=_initial_points(
+                    asked_initial, self.n_iter, default_initial
+                ),
                 **settings,
             )
         # one strategy per entry, each with its own seed, as scikit-optimize
@@ -376,7 +389,9 @@ class BayesSearchCV(_BaseHyperSearch):
                     Space(dict(zip(sub.names, sub.dimensions))),
                     int(seed),
                     n_points=n_points,
-                    n_initial_points=_initial_points(asked_initial, budget),
+                    n_initial_points=_initial_points(
+                        asked_initial, budget, default_initial
+                    ),
                     **settings,
                 ),
                 budget,
@@ -398,14 +413,26 @@ class BayesSearchCV(_BaseHyperSearch):
         )
 
 
-def _initial_points(n_initial_points, n_iter):
+def _initial_points(n_initial_points, n_iter, default):
     """The initial design's size for a budget of ``n_iter`` candidates.
 
-    ``n_initial_points`` unless it leaves no model-based proposal; then half
-    the budget (rounded down, at least 1): a search of 10 candidates with
-    the default of 10 design points would otherwise be a random search
-    (issue 19).
+    ``n_initial_points`` unless it leaves no model-based proposal (issue 19:
+    ``n_iter=10`` with the default of 10 design points would be a random
+    search, silently). Then the default gives way to half the budget
+    (rounded down, at least 1); a value given explicitly is kept, as
+    scikit-optimize keeps it, with a warning (the user may mean it, and a
+    checkpointed search resumed with a larger ``n_iter`` must keep it).
     """
-    if n_initial_points >= n_iter:
-        return max(1, n_iter // 2)
+    if n_initial_points < n_iter or n_iter < 2:
+        return n_initial_points
+    if n_initial_points == default:
+        return n_iter // 2
+    warnings.warn(
+        f"n_initial_points={n_initial_points} >= n_iter={n_iter}: every "
+        "candidate comes from the initial design and none from the model "
+        "(a random search); use fewer initial points for model-based "
+        "proposals.",
+        UserWarning,
+        stacklevel=4,
+    )
     return n_initial_points
