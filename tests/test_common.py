@@ -37,6 +37,9 @@ SEARCHES = [RandomSearch] + [
     for name in sklearn_hypersearch.__all__
     if name.endswith("SearchCV")
 ]
+#: The searches of spaces without a continuous dimension: GradientSearchCV
+#: refuses those before any fit (tests/test_gradient.py checks the error).
+DISCRETE_SEARCHES = [cls for cls in SEARCHES if cls.__name__ != "GradientSearchCV"]
 
 
 def make(cls, estimator, space, **kwargs):
