@@ -217,8 +217,8 @@ class BayesSearchCV(_BaseHyperSearch):
     ... ).fit(X, y)
     >>> print(f"{search.best_score_:.2f}")
     0.99
-    >>> search.cv_results_["round"][3:6].tolist()
-    [4, 5, 6]
+    >>> search.cv_results_["round"].tolist()  # rounds of n_points=4
+    [1, 1, 1, 1, 2, 2, 2, 2]
     >>> search.cv_results_["proposed_by"][3:6].tolist()
     ['initial', 'gp', 'gp']
     """
