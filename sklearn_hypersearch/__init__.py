@@ -21,6 +21,7 @@ from sklearn_hypersearch._strategies import (
 )
 from sklearn_hypersearch._strategies._bayes import BayesStrategy
 from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
+from sklearn_hypersearch._strategies._pbt import PopulationBasedStrategy
 
 __version__ = "0.1.0.dev0"
 
@@ -39,6 +40,7 @@ __all__ = [
     "HyperbandSearchCV",
     "HyperbandStrategy",
     "Integer",
+    "PopulationBasedStrategy",
     "RandomStrategy",
     "Real",
     "Space",
