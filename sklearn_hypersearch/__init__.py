@@ -4,6 +4,7 @@ from sklearn_hypersearch._search._bayes import BayesSearchCV
 from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
 from sklearn_hypersearch._search._hyperband import HyperbandSearchCV
+from sklearn_hypersearch._search._pbt import PopulationBasedSearchCV
 from sklearn_hypersearch._space import (
     Categorical,
     Dimension,
@@ -40,6 +41,7 @@ __all__ = [
     "HyperbandSearchCV",
     "HyperbandStrategy",
     "Integer",
+    "PopulationBasedSearchCV",
     "PopulationBasedStrategy",
     "RandomStrategy",
     "Real",

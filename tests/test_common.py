@@ -26,6 +26,7 @@ SMALL = {
     "CoarseToFineSearchCV": dict(n_iter=6, n_stages=2, top_k=2),
     # an int n_points: "auto" follows n_jobs, which changes the candidates
     "BayesSearchCV": dict(n_iter=6, n_initial_points=3),
+    "PopulationBasedSearchCV": dict(population_size=4, n_steps=3),
 }
 
 SEARCHES = [RandomSearch] + [
