@@ -531,6 +531,9 @@ class PopulationBasedSearchCV(_BaseHyperSearch):
             Instance of fitted estimator.
         """
         swapped = False
+        # as scikit-learn's fit does; the driver's own tasks index X
+        # directly, and some sparse formats (DIA, COO) cannot be indexed
+        X, y = indexable(X, y)
         try:
             super().fit(X, y, callback=callback, **params)
         finally:
