@@ -558,3 +558,72 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+# -- plots ----------------------------------------------------------------------------
+@pytest.fixture
+def plt():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    yield matplotlib.pyplot
+    matplotlib.pyplot.close("all")
+
+
+def test_plot_population_draws_every_row_and_the_exploits(plt):
+    from sklearn_hypersearch import plots
+
+    X, y = _data()
+    search = _search(population_size=4, n_steps=5).fit(X, y)
+    ax = plots.plot_population(search)
+    results = search.cv_results_
+    dots = ax.collections[2]
+    assert len(dots.get_offsets()) == len(results["params"])
+    n_copies = sum(
+        s > 0 and p != m
+        for m, s, p in zip(results["member"], results["step"], results["parent"])
+    )
+    assert n_copies > 0
+    assert len(ax.collections[1].get_segments()) == n_copies  # dashed: exploits
+    best = ax.get_lines()[0]
+    np.testing.assert_array_equal(best.get_xdata(), [0, 1, 2, 3, 4])
+    assert best.get_ydata()[-1] == pytest.approx(search.best_score_)
+    # from cv_results_ alone, the same best lineage
+    again = plots.plot_population(results)
+    np.testing.assert_allclose(again.get_lines()[0].get_ydata(), best.get_ydata())
+    with pytest.raises(ValueError, match="member, step and parent"):
+        plots.plot_population({"params": [{}], "mean_test_score": [0.0]})
+
+
+def test_plot_schedule_shows_the_parameters_in_force(plt):
+    from sklearn_hypersearch import plots
+
+    X, y = _data()
+    search = _search(population_size=4, n_steps=5).fit(X, y)
+    axes = plots.plot_schedule(search)
+    assert [ax.get_ylabel() for ax in axes] == ["alpha", "eta0"]
+    for ax, name in zip(axes, ["alpha", "eta0"]):
+        line = ax.get_lines()[0]
+        expected = [e["params"][name] for e in search.best_schedule_]
+        np.testing.assert_allclose(line.get_ydata(), expected)
+    with pytest.raises(ValueError, match="not parameters of the schedule"):
+        plots.plot_schedule(search, params=["nope"])
+
+
+def test_acts_when_names_mutable_parameters_that_the_configured_estimators_use():
+    import sklearn.utils
+
+    from sklearn_hypersearch._search._continuation import inert_mutable
+    from tests.test_continuation import _CONFIGURED
+
+    estimators = dict(sklearn.utils.all_estimators())
+    for name, spec in CONTINUATIONS.items():
+        assert {n for n, _ in spec.acts_when} <= set(spec.mutable), name
+        # the configurations in which every mutable parameter is tested to act
+        assert inert_mutable(estimators[name](**_CONFIGURED[name]), spec) == {}, name
+    defaults = inert_mutable(SGDClassifier(), CONTINUATIONS["SGDClassifier"])
+    assert set(defaults) == {"eta0", "power_t", "l1_ratio"}
+    assert "learning_rate='optimal'" in defaults["eta0"]
+    assert set(inert_mutable(SGDClassifier(penalty=None, learning_rate="constant"),
+                             CONTINUATIONS["SGDClassifier"])) == {"alpha", "power_t", "l1_ratio"}
