@@ -291,21 +291,29 @@ def print_tables(records):
         print("|---" * (len(tasks) + 1) + "|")
         for m in names:
             cells = [
-                _cell([r[key] for r in records if r["task"] == t and r["method"] == m],
-                      fmt)
+                _cell(
+                    [r[key] for r in records if r["task"] == t and r["method"] == m],
+                    fmt,
+                )
                 for t in tasks
             ]
             print(f"| {m} | " + " | ".join(cells) + " |")
-    print(f"\n## Median held-out accuracy minus that of random (same seed)\n")
+    print("\n## Median held-out accuracy minus that of random (same seed)\n")
     print("| method | " + " | ".join(tasks) + " |")
     print("|---" * (len(tasks) + 1) + "|")
     for m in names:
         cells = []
         for t in tasks:
-            ref = {r["seed"]: r["test"] for r in records
-                   if r["task"] == t and r["method"] == "random"}
-            diffs = [r["test"] - ref[r["seed"]] for r in records
-                     if r["task"] == t and r["method"] == m and r["seed"] in ref]
+            ref = {
+                r["seed"]: r["test"]
+                for r in records
+                if r["task"] == t and r["method"] == "random"
+            }
+            diffs = [
+                r["test"] - ref[r["seed"]]
+                for r in records
+                if r["task"] == t and r["method"] == m and r["seed"] in ref
+            ]
             cells.append(_cell(diffs, "+.4f") if diffs else "–")
         print(f"| {m} | " + " | ".join(cells) + " |")
 
@@ -313,8 +321,10 @@ def print_tables(records):
 def transfer(tasks):
     """Size of one fitted fold model, and wall time with loky workers."""
     print("\n## Shipping members' models to the workers\n")
-    print("| task | one fold model (kB) | pickle+unpickle (ms) | "
-          "pbt-8 n_jobs=1 (s) | pbt-8 n_jobs=2, loky (s) |")
+    print(
+        "| task | one fold model (kB) | pickle+unpickle (ms) | "
+        "pbt-8 n_jobs=1 (s) | pbt-8 n_jobs=2, loky (s) |"
+    )
     print("|---|---|---|---|---|")
     for name, task in tasks.items():
         estimator, space, resource, T, (X, y) = task
@@ -335,8 +345,10 @@ def transfer(tasks):
                 warnings.simplefilter("ignore")
                 search.fit(X, y)
             walls.append(time.perf_counter() - start)
-        print(f"| {name} | {len(blob) / 1000:.1f} | {per:.2f} | {walls[0]:.3g} | "
-              f"{walls[1]:.3g} |")
+        print(
+            f"| {name} | {len(blob) / 1000:.1f} | {per:.2f} | {walls[0]:.3g} | "
+            f"{walls[1]:.3g} |"
+        )
 
 
 def main(argv=None):

@@ -1,16 +1,14 @@
 """PopulationBasedSearchCV and PopulationBasedStrategy (PBT, PB2)."""
 
-import copy
 import math
 import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge, SGDClassifier
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import KFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -25,7 +23,7 @@ from sklearn_hypersearch import (
     Space,
 )
 from sklearn_hypersearch._search import _continuation
-from sklearn_hypersearch._search._continuation import CONTINUATIONS, Continuation
+from sklearn_hypersearch._search._continuation import CONTINUATIONS
 from sklearn_hypersearch._search._pbt import replay_schedule
 from sklearn_hypersearch._strategies._pbt import n_exploit, scaled_value
 from tests._helpers import QuadraticClassifier, toy_data
@@ -51,7 +49,9 @@ def _search(estimator=None, space=None, **kw):
 
 
 def _where(results):
-    return {(m, s): r for r, (m, s) in enumerate(zip(results["member"], results["step"]))}
+    return {
+        (m, s): r for r, (m, s) in enumerate(zip(results["member"], results["step"]))
+    }
 
 
 # -- the strategy ---------------------------------------------------------------
@@ -75,7 +75,9 @@ def test_bottom_quarter_copies_top_quarter():
             assert parent == member and cand.continues is first[member]
             assert cand.params == first[member].params
         assert cand.budget == 2 and cand.tags["n_resources"] == 2
-    assert n_exploit(8, 0.25) == 2 and n_exploit(2, 0.25) == 1 and n_exploit(1, 0.25) == 0
+    assert (
+        n_exploit(8, 0.25) == 2 and n_exploit(2, 0.25) == 1 and n_exploit(1, 0.25) == 0
+    )
 
 
 def test_only_perturbable_parameters_change_on_exploring():
@@ -105,8 +107,13 @@ def test_explore_stays_inside_the_space(explore):
     }
     check = Space(space)
     strategy = PopulationBasedStrategy(
-        space, random_state=0, population_size=6, n_steps=12, explore=explore,
-        resample_probability=0.0, perturb_factors=(0.5, 3.0),
+        space,
+        random_state=0,
+        population_size=6,
+        n_steps=12,
+        explore=explore,
+        resample_probability=0.0,
+        perturb_factors=(0.5, 3.0),
     )
     rng = np.random.default_rng(1)
     n = 0
@@ -117,7 +124,9 @@ def test_explore_stays_inside_the_space(explore):
             assert check.contains(cand.params), cand.params
             n += 1
         # the largest values score best, so that the bounds are pushed
-        strategy.tell(batch, [c.params["lr"] + c.params["n"] + rng.uniform() for c in batch])
+        strategy.tell(
+            batch, [c.params["lr"] + c.params["n"] + rng.uniform() for c in batch]
+        )
     assert n == 6 * 12
 
 
@@ -144,8 +153,11 @@ def test_pb2_proposes_from_its_model():
     results = {}
     for explore in ("perturb", "pb2"):
         strategy = PopulationBasedStrategy(
-            {"lr": Real(1e-4, 1.0, log=True)}, random_state=3, population_size=4,
-            n_steps=8, explore=explore,
+            {"lr": Real(1e-4, 1.0, log=True)},
+            random_state=3,
+            population_size=4,
+            n_steps=8,
+            explore=explore,
         )
         total = {}
         while batch := strategy.ask():
@@ -154,7 +166,9 @@ def test_pb2_proposes_from_its_model():
                 total[id(c)] = before + gain(c)
             strategy.tell(batch, [total[id(c)] for c in batch])
         last = [c for c, _ in strategy.history[-4:]]
-        results[explore] = np.median([abs(math.log10(c.params["lr"] / 0.3)) for c in last])
+        results[explore] = np.median(
+            [abs(math.log10(c.params["lr"] / 0.3)) for c in last]
+        )
     assert results["pb2"] < 0.5
 
 
@@ -280,10 +294,16 @@ def test_auto_perturbs_only_what_acts_in_the_configuration():
     # eta0 is fixed per member: it changes only by copying another member
     results = search.cv_results_
     where = _where(results)
-    for r, (m, s, p) in enumerate(zip(results["member"], results["step"], results["parent"])):
+    for r, (s, p) in enumerate(zip(results["step"], results["parent"])):
         if s > 0:
-            assert results["params"][r]["eta0"] == results["params"][where[(p, s - 1)]]["eta0"]
-    structural = {"hidden_layer_sizes": [(4,), (8,)], "alpha": Real(1e-5, 1e-1, log=True)}
+            assert (
+                results["params"][r]["eta0"]
+                == results["params"][where[(p, s - 1)]]["eta0"]
+            )
+    structural = {
+        "hidden_layer_sizes": [(4,), (8,)],
+        "alpha": Real(1e-5, 1e-1, log=True),
+    }
     mlp = MLPClassifier(solver="sgd", random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -299,7 +319,9 @@ def test_rows_per_member_and_step_and_the_lineage():
     assert len(results["params"]) == 20 and search.n_steps_ == 5
     assert {"member", "step", "parent", "n_resources"} <= set(results)
     assert list(results["step"]) == [s for s in range(5) for _ in range(4)]
-    assert list(results["n_resources"]) == [2 * (s + 1) for s in range(5) for _ in range(4)]
+    assert list(results["n_resources"]) == [
+        2 * (s + 1) for s in range(5) for _ in range(4)
+    ]
     assert list(results["parent"][:4]) == [-1] * 4
     schedule = search.best_schedule_
     assert [e["step"] for e in schedule] == [0, 1, 2, 3, 4]
@@ -330,7 +352,9 @@ def test_exploit_copies_the_fold_models_and_members_continue_their_own(monkeypat
     assert len(calls) == len(results["params"]) * n
     where = _where(results)
     exploits = 0
-    for r, (m, s, p) in enumerate(zip(results["member"], results["step"], results["parent"])):
+    for r, (m, s, p) in enumerate(
+        zip(results["member"], results["step"], results["parent"])
+    ):
         for k in range(n):
             before, _ = calls[r * n + k]
             if s == 0:
@@ -405,7 +429,10 @@ def test_warm_start_estimators_grow_by_their_iteration_count():
 
     X, y = _data()
     est = HistGradientBoostingClassifier(early_stopping=False, random_state=0)
-    space = {"learning_rate": Real(0.01, 1.0, log=True), "max_leaf_nodes": Integer(3, 31)}
+    space = {
+        "learning_rate": Real(0.01, 1.0, log=True),
+        "max_leaf_nodes": Integer(3, 31),
+    }
     search = _search(est, space, step=3, n_steps=3).fit(X, y)
     assert search.continuation_ == "warm_start"
     assert search.best_estimator_.n_iter_ == 9
@@ -445,7 +472,9 @@ def test_bad_settings_are_refused_before_any_fit(kw, error, match):
 def test_continuation_true_needs_an_estimator_that_trains_on():
     X, y = toy_data()
     with pytest.raises(ValueError, match="continuation=True, but QuadraticClassifier"):
-        _search(QuadraticClassifier(), {"x": Real(0.0, 1.0)}, continuation=True).fit(X, y)
+        _search(QuadraticClassifier(), {"x": Real(0.0, 1.0)}, continuation=True).fit(
+            X, y
+        )
     X, y = _data()
     mlp = MLPClassifier(solver="lbfgs")
     with pytest.raises(ValueError, match="no partial_fit"):
@@ -508,14 +537,18 @@ def test_pb2_search_runs_and_explores_with_its_model():
 
 def test_multimetric_refit_by_name():
     X, y = _data()
-    search = _search(scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit="bal")
+    search = _search(
+        scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit="bal"
+    )
     search.fit(X, y)
     assert search.refit == "bal"
     assert search.best_score_ == pytest.approx(
         search.cv_results_["mean_test_bal"][search.best_index_]
     )
     assert search.best_schedule_[-1]["row"] == search.best_index_
-    no_refit = _search(scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit=False)
+    no_refit = _search(
+        scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit=False
+    )
     no_refit.fit(X, y)
     assert no_refit.refit is False and not hasattr(no_refit, "best_estimator_")
 
@@ -625,5 +658,9 @@ def test_acts_when_names_mutable_parameters_that_the_configured_estimators_use()
     defaults = inert_mutable(SGDClassifier(), CONTINUATIONS["SGDClassifier"])
     assert set(defaults) == {"eta0", "power_t", "l1_ratio"}
     assert "learning_rate='optimal'" in defaults["eta0"]
-    assert set(inert_mutable(SGDClassifier(penalty=None, learning_rate="constant"),
-                             CONTINUATIONS["SGDClassifier"])) == {"alpha", "power_t", "l1_ratio"}
+    assert set(
+        inert_mutable(
+            SGDClassifier(penalty=None, learning_rate="constant"),
+            CONTINUATIONS["SGDClassifier"],
+        )
+    ) == {"alpha", "power_t", "l1_ratio"}

@@ -132,7 +132,9 @@ def plot_population(search, *, ax=None, metric=None):
             exploits.append(r)
     ax.add_collection(LineCollection(own, colors=own_colors, linewidths=1.0, zorder=1))
     ax.add_collection(
-        LineCollection(copied, colors=_EXPLOIT, linewidths=1.0, linestyles="--", zorder=2)
+        LineCollection(
+            copied, colors=_EXPLOIT, linewidths=1.0, linestyles="--", zorder=2
+        )
     )
     rows = np.array(sorted(where.values()))
     ax.scatter(
@@ -144,7 +146,12 @@ def plot_population(search, *, ax=None, metric=None):
     )
     if exploits:
         ax.scatter(
-            steps[exploits], scores[exploits], marker="v", s=36, color=_EXPLOIT, zorder=4
+            steps[exploits],
+            scores[exploits],
+            marker="v",
+            s=36,
+            color=_EXPLOIT,
+            zorder=4,
         )
     best = _best_rows(fitted, results, scores, steps, parents, where)
     if best:
@@ -209,7 +216,9 @@ def plot_schedule(search, *, params=None):
             "plot_schedule needs a fitted PopulationBasedSearchCV with "
             "best_schedule_ (refit a metric, or a single metric)."
         )
-    names = list(params) if params is not None else list(getattr(fitted, "perturb_", []))
+    names = (
+        list(params) if params is not None else list(getattr(fitted, "perturb_", []))
+    )
     if not names:
         names = sorted(schedule[-1]["params"])
     unknown = [n for n in names if n not in schedule[-1]["params"]]

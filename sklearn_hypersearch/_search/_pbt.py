@@ -402,7 +402,9 @@ class PopulationBasedSearchCV(_BaseHyperSearch):
         if spec is None:
             allowed = set(searched)
         else:
-            inert = {prefix + k: v for k, v in inert_mutable(self.estimator, spec).items()}
+            inert = {
+                prefix + k: v for k, v in inert_mutable(self.estimator, spec).items()
+            }
             allowed = {prefix + m for m in spec.mutable} - set(inert)
         if isinstance(self.perturb, str):  # "auto"
             names = [n for n in searched if n in allowed]
@@ -498,7 +500,9 @@ class PopulationBasedSearchCV(_BaseHyperSearch):
         return int(rows[int(np.nanargmax(finals))])
 
     def _set_search_attributes(self, strategy, results, score_key):
-        self.n_steps_ = int(max((s for s in results["step"] if s is not None), default=-1)) + 1
+        self.n_steps_ = (
+            int(max((s for s in results["step"] if s is not None), default=-1)) + 1
+        )
         self.continuation_ = None if self._spec is None else self._spec.method
         self.perturb_ = list(self._perturb_names)
         # Stopgap until the driver has a refit hook: scikit-learn's
@@ -560,9 +564,13 @@ class PopulationBasedSearchCV(_BaseHyperSearch):
             )
             refit_metric = self.refit
         if self.refit or not self.multimetric_:
-            self.best_index_ = self._select_best_index(self.refit, refit_metric, results)
+            self.best_index_ = self._select_best_index(
+                self.refit, refit_metric, results
+            )
             if not callable(self.refit):
-                self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
+                self.best_score_ = results[f"mean_test_{refit_metric}"][
+                    self.best_index_
+                ]
             self.best_params_ = results["params"][self.best_index_]
 
     def _schedule(self, row):
@@ -631,9 +639,15 @@ def replay_schedule(estimator, schedule, X, y, *, spec, resource=None, fit_param
         if resource is not None:
             params[resource] = last["n_resources"]
         model = clone(estimator).set_params(**params)
-        return model.fit(X, y, **fit_params) if y is not None else model.fit(X, **fit_params)
+        return (
+            model.fit(X, y, **fit_params)
+            if y is not None
+            else model.fit(X, **fit_params)
+        )
     prefix, _ = final_step(estimator)
-    classes = np.unique(np.asarray(y)) if y is not None and is_classifier(estimator) else None
+    classes = (
+        np.unique(np.asarray(y)) if y is not None and is_classifier(estimator) else None
+    )
     model, done = None, 0
     for entry in schedule:
         params = clone(entry["params"], safe=False)
@@ -643,7 +657,9 @@ def replay_schedule(estimator, schedule, X, y, *, spec, resource=None, fit_param
             _apply_mutable(model, params, prefix)
         units = entry["n_resources"]
         if spec.method == "warm_start":
-            model.set_params(**{prefix + "warm_start": True, prefix + spec.resource: units})
+            model.set_params(
+                **{prefix + "warm_start": True, prefix + spec.resource: units}
+            )
             model.fit(X, y, **fit_params)
         else:
             _partial_fit(model, X, y, fit_params, units - done, classes)

@@ -176,8 +176,7 @@ class PopulationBasedStrategy(BaseStrategy):
             and 0 <= resample_probability <= 1
         ):
             raise ValueError(
-                "resample_probability must be in [0, 1], got "
-                f"{resample_probability!r}."
+                f"resample_probability must be in [0, 1], got {resample_probability!r}."
             )
         self.perturb_factors = check_perturb_factors(perturb_factors)
         names = set(self.space.names)
@@ -248,10 +247,18 @@ class PopulationBasedStrategy(BaseStrategy):
         budget = self.step * (t + 1)
         cands = []
         for member, (params, parent_cand, parent) in enumerate(plan):
-            tags = {"member": member, "step": t, "parent": parent, "n_resources": budget}
+            tags = {
+                "member": member,
+                "step": t,
+                "parent": parent,
+                "n_resources": budget,
+            }
             cands.append(
                 Candidate(
-                    params, budget=budget, tags=tags, continues=parent_cand,
+                    params,
+                    budget=budget,
+                    tags=tags,
+                    continues=parent_cand,
                     keep_state=True,
                 )
             )
@@ -412,7 +419,9 @@ class PopulationBasedStrategy(BaseStrategy):
             n = _N_RANDOM + _N_LOCAL
             units = np.tile(base, (n, 1))
             units[:_N_RANDOM, cols] = self._rng.uniform(size=(_N_RANDOM, len(cols)))
-            local = base[cols] + _LOCAL_SCALE * self._rng.normal(size=(_N_LOCAL, len(cols)))
+            local = base[cols] + _LOCAL_SCALE * self._rng.normal(
+                size=(_N_LOCAL, len(cols))
+            )
             units[_N_RANDOM:, cols] = np.clip(local, 0.0, 1.0)
             units = encoder.snap(units)
             Z = np.c_[encoder.encode(units), np.full(n, scale(t_next))]
@@ -426,8 +435,11 @@ class PopulationBasedStrategy(BaseStrategy):
                     continue
                 # the chosen point counts as observed at its predicted mean,
                 # so that the next member of the step looks elsewhere
-                models[j] = (gp.with_fantasies(Z[idx : idx + 1], mu[idx : idx + 1]),
-                             encoder, scale)
+                models[j] = (
+                    gp.with_fantasies(Z[idx : idx + 1], mu[idx : idx + 1]),
+                    encoder,
+                    scale,
+                )
                 return new
             return None
 
@@ -518,5 +530,9 @@ def scaled_value(dim, value, factor):
 
 
 def _check_int(name, value, low):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+    if (
+        not isinstance(value, numbers.Integral)
+        or isinstance(value, bool)
+        or value < low
+    ):
         raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
