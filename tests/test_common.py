@@ -30,6 +30,7 @@ SMALL = {
     # model-agnostic fallback
     # (a wide stencil, so that the failing-fit test reaches x > 0.5)
     "GradientSearchCV": dict(n_iter=8, gradient="finite_difference", fd_step=0.2),
+    "PopulationBasedSearchCV": dict(population_size=4, n_steps=3),
 }
 
 SEARCHES = [RandomSearch] + [

@@ -13,6 +13,7 @@ import warnings
 from abc import abstractmethod
 
 import numpy as np
+import sklearn
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
@@ -48,6 +49,9 @@ from sklearn_hypersearch._utils._validation import check_space_for_estimator
 # a kill loses at most one call. The split depends on the batch and the
 # number of splits only, never on n_jobs, so candidates stay the same.
 _CALL_FITS = 64
+
+#: (major, minor) of the installed scikit-learn
+_SKLEARN_VERSION = tuple(int(p) for p in sklearn.__version__.split(".")[:2])
 
 # Parameters that change neither the candidates nor the rows of a checkpoint.
 _LIFECYCLE = frozenset(
@@ -232,9 +236,10 @@ class _BaseHyperSearch(BaseSearchCV):
             for train, test in cv.split(X, y, **split_params)
         ]
         if len(splits) != n_splits:
-            # scikit-learn's words for it
+            # scikit-learn's words for it (their tense changed in 1.8)
+            verb = "returned" if _SKLEARN_VERSION < (1, 8) else "return"
             raise ValueError(
-                "cv.split and cv.get_n_splits return inconsistent results. "
+                f"cv.split and cv.get_n_splits {verb} inconsistent results. "
                 f"Expected {n_splits} splits, got {len(splits)}"
             )
         self._checked_cv_orig = _FixedSplits(splits)
