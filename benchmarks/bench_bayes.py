@@ -319,6 +319,13 @@ def skopt_overhead(n_obs, seed=0, cycles=3):
     return _timed(cycle, cycles)
 
 
+def _importable(peer):
+    import importlib.util
+
+    module = "skopt" if peer == "skopt" else "optuna"
+    return importlib.util.find_spec(module) is not None
+
+
 def overhead_table(sizes, peers, limits=None):
     """Seconds per ask/tell cycle of ours and ``peers`` after N observations.
 
@@ -509,7 +516,9 @@ def main(argv=None):
         peers = [
             p for p in ("optuna-tpe", "optuna-gp", "skopt") if p in methods or not quick
         ]
-        peers = [p for p in peers if harness.available(p) is None]
+        # (not harness.available: building Optuna's GP sampler imports
+        # torch, which slows numpy in this process for what follows)
+        peers = [p for p in peers if _importable(p)]
         limits = {"skopt": 100 if quick else 200, "optuna-gp": 500}
         print(
             "\n## Optimiser time per ask/tell cycle after N observations "
