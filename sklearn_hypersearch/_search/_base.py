@@ -243,7 +243,8 @@ class _BaseHyperSearch(BaseSearchCV):
             if user_refit is True:
                 from sklearn_hypersearch._search._choosers import knee_point
 
-                self.refit = knee_point(dict(self.objectives))
+                columns = dict(zip(objectives.columns, objectives.directions))
+                self.refit = knee_point(columns)
         try:
             return super().fit(X, y, **params)
         finally:
