@@ -236,7 +236,8 @@ class VectorLayer(BaseStrategy):
       Pareto rank, then crowding distance.
 
     ``"auto"`` uses ``"rungs"`` as soon as the wrapped strategy proposes a
-    candidate with a budget, and ``"parego"`` otherwise.
+    candidate with a budget, and ``"parego"`` otherwise. Scalar scores are
+    passed on as they are.
 
     Parameters
     ----------
@@ -347,6 +348,10 @@ class VectorLayer(BaseStrategy):
         self.strategy = self._build()
         self.strategy.tell([c for c, _ in self.history], scalars)
         self._stale = False
+
+    def _tell(self, candidates, scores):
+        # scalar scores (one objective) go to the wrapped strategy as they are
+        self.strategy.tell(candidates, scores)
 
     def _tell_vectors(self, candidates, Y, violation):
         if self.method_ == "rungs":

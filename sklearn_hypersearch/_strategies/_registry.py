@@ -20,6 +20,7 @@ from sklearn_hypersearch._strategies._bayes import SURROGATES, BayesStrategy
 from sklearn_hypersearch._strategies._coarse_to_fine import CoarseToFineStrategy
 from sklearn_hypersearch._strategies._evolution import EvolutionStrategy
 from sklearn_hypersearch._strategies._hyperband import _SAMPLERS, HyperbandStrategy
+from sklearn_hypersearch._strategies._multiobjective import VectorLayer
 from sklearn_hypersearch._strategies._random import RandomStrategy
 from sklearn_hypersearch._strategies._sequential import SequentialStrategy
 
@@ -83,6 +84,18 @@ def _phases(space, random_state):
     )
 
 
+def _vector_layer(space, random_state):
+    """A Bayes strategy behind the layer that teaches it score vectors (told
+    scalar scores, it passes them on)."""
+    return VectorLayer(
+        space,
+        lambda rng: BayesStrategy(
+            space, rng, n_initial_points=3, n_points=2, n_candidates=64
+        ),
+        random_state=random_state,
+    )
+
+
 STRATEGIES = (
     RegisteredStrategy("random", RandomStrategy, {"batch_size": 4}),
     RegisteredStrategy("random-sobol", RandomStrategy, {"method": "sobol"}),
@@ -114,4 +127,5 @@ STRATEGIES = (
     ),
     RegisteredStrategy("coarse_to_fine", CoarseToFineStrategy, {"n_iter": 20}),
     RegisteredStrategy("sequential", SequentialStrategy, build=_phases),
+    RegisteredStrategy("vector_layer", VectorLayer, build=_vector_layer),
 )
