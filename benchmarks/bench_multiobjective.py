@@ -138,12 +138,30 @@ class RandomSearch(_BaseHyperSearch):
         "n_iter": [int],
     }
 
-    def __init__(self, estimator, param_distributions, *, n_iter=10, scoring=None,
-                 refit=True, cv=None, random_state=None, objectives=None,
-                 constraints=None, n_jobs=None):
-        super().__init__(estimator, scoring=scoring, refit=refit, cv=cv,
-                         random_state=random_state, objectives=objectives,
-                         constraints=constraints, n_jobs=n_jobs)
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=10,
+        scoring=None,
+        refit=True,
+        cv=None,
+        random_state=None,
+        objectives=None,
+        constraints=None,
+        n_jobs=None,
+    ):
+        super().__init__(
+            estimator,
+            scoring=scoring,
+            refit=refit,
+            cv=cv,
+            random_state=random_state,
+            objectives=objectives,
+            constraints=constraints,
+            n_jobs=n_jobs,
+        )
         self.param_distributions = param_distributions
         self.n_iter = n_iter
 
@@ -151,7 +169,7 @@ class RandomSearch(_BaseHyperSearch):
         return RandomStrategy(space, random_state, batch_size=10)
 
 
-# -- tasks --------------------------------------------------------------------------------
+# -- tasks ------------------------------------------------------------------
 @dataclass
 class Task:
     name: str
@@ -256,8 +274,12 @@ def make_task(name):
 # -- running one method ---------------------------------------------------------------
 def _ours(method, task, n_iter, seed):
     common = dict(
-        scoring=task.scoring, objectives=task.objectives, cv=task.cv,
-        random_state=seed, refit=False, n_jobs=1,
+        scoring=task.scoring,
+        objectives=task.objectives,
+        cv=task.cv,
+        random_state=seed,
+        refit=False,
+        n_jobs=1,
     )
     est, space = task.estimator, task.space
     if method == "random":
@@ -265,7 +287,9 @@ def _ours(method, task, n_iter, seed):
     if method == "c2f":
         return CoarseToFineSearchCV(est, space, n_iter=n_iter, **common)
     if method == "evolution":
-        return EvolutionSearchCV(est, space, population_size=10, n_iter=n_iter, **common)
+        return EvolutionSearchCV(
+            est, space, population_size=10, n_iter=n_iter, **common
+        )
     if method in ("bayes-gp", "bayes-tpe"):
         surrogate = method.split("-")[1]
         return BayesSearchCV(est, space, n_iter=n_iter, surrogate=surrogate, **common)
@@ -392,7 +416,7 @@ def proposal_time(method, n_observed=200, repeats=3):
     return float(np.median(times))
 
 
-# -- scoring the runs -------------------------------------------------------------------
+# -- scoring the runs -------------------------------------------------------
 def _hv_synthetic(task, F):
     return task.problem.hypervolume(F) if len(F) else 0.0
 
@@ -433,7 +457,9 @@ def score_runs(records):
 
 def _fmt(values):
     v = np.asarray(values, float)
-    return f"{np.median(v):.4f} [{np.percentile(v, 25):.4f}, {np.percentile(v, 75):.4f}]"
+    return (
+        f"{np.median(v):.4f} [{np.percentile(v, 25):.4f}, {np.percentile(v, 75):.4f}]"
+    )
 
 
 def tables(records, methods, times=None):
@@ -451,18 +477,24 @@ def tables(records, methods, times=None):
         for b in BUDGETS:
             # compare on the seeds every method has
             per = {m: scores.get((t, m, b), {}) for m in methods}
-            common = set.intersection(*(set(v) for v in per.values() if v)) if any(
-                per.values()
-            ) else set()
+            common = (
+                set.intersection(*(set(v) for v in per.values() if v))
+                if any(per.values())
+                else set()
+            )
             seeds_used |= common
             med = {
-                m: np.median([per[m][s] for s in common]) if per[m] and common else math.nan
+                m: np.median([per[m][s] for s in common])
+                if per[m] and common
+                else math.nan
                 for m in methods
             }
             if not common:
                 continue
             cells += 1
-            best = max((m for m in methods if np.isfinite(med[m])), key=lambda m: med[m])
+            best = max(
+                (m for m in methods if np.isfinite(med[m])), key=lambda m: med[m]
+            )
             wins[best] += 1
             row = [t, str(b)]
             for m in methods:
@@ -494,7 +526,9 @@ def tables(records, methods, times=None):
         lines.append(f"| {m} | {wins[m]} of {cells} | {below} |")
     if times:
         lines.append("")
-        lines.append("| our method | seconds per proposed candidate at 200 observations |")
+        lines.append(
+            "| our method | seconds per proposed candidate at 200 observations |"
+        )
         lines.append("|---|---|")
         for m, t in times.items():
             lines.append(f"| {m} | {t:.4f} |")
@@ -511,8 +545,11 @@ def _load(path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="zdt1 and tree-cancer, budget 20, 2 seeds (for CI)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="zdt1 and tree-cancer, budget 20, 2 seeds (for CI)",
+    )
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--tasks", nargs="*", default=list(SYNTHETIC + REAL))
     parser.add_argument("--methods", nargs="*", default=list(METHODS))
@@ -543,16 +580,23 @@ def main(argv=None):
                         continue
                     columns, seconds = run(method, task, n_iter, seed)
                     rec = {
-                        "task": name, "method": method, "seed": seed, "budget": key,
+                        "task": name,
+                        "method": method,
+                        "seed": seed,
+                        "budget": key,
                         "seconds": seconds,
-                        "columns": {k: [float(x) for x in v] for k, v in columns.items()},
+                        "columns": {
+                            k: [float(x) for x in v] for k, v in columns.items()
+                        },
                     }
                     records.append(rec)
                     if args.jsonl:
                         with open(args.jsonl, "a") as f:
                             f.write(json.dumps(rec) + "\n")
-                    print(f"{name} {method} seed {seed} n_iter {n_iter}: "
-                          f"{seconds:.1f} s", flush=True)
+                    print(
+                        f"{name} {method} seed {seed} n_iter {n_iter}: {seconds:.1f} s",
+                        flush=True,
+                    )
     times = None
     if not args.no_timing:
         times = {m: proposal_time(m) for m in OURS}
@@ -561,9 +605,8 @@ def main(argv=None):
     full = [m for m in methods if m != "optuna-gp"]
     body = tables(records, full, times)
     if "optuna-gp" in methods:
-        body += (
-            "\n\n## With Optuna's GPSampler, on the seeds it ran\n\n"
-            + tables(records, methods)
+        body += "\n\n## With Optuna's GPSampler, on the seeds it ran\n\n" + tables(
+            records, methods
         )
     report = [
         "# Multi-objective searches: hypervolume against Optuna",
@@ -577,7 +620,10 @@ def main(argv=None):
         body,
     ]
     if skipped:
-        report += ["", "Not run: " + ", ".join(f"{m} ({r})" for m, r in skipped.items())]
+        report += [
+            "",
+            "Not run: " + ", ".join(f"{m} ({r})" for m, r in skipped.items()),
+        ]
     text = "\n".join(report) + "\n"
     print(text)
     if args.out:

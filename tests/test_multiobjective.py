@@ -93,8 +93,13 @@ def _maximized(results):
 def test_front_of_a_known_problem_is_found_exactly():
     X, y = toy_data()
     search = RandomSearch(
-        TwoObjectives(), GRID, n_iter=15, scoring=SCORING, objectives=OBJECTIVES,
-        cv=CV, random_state=0,
+        TwoObjectives(),
+        GRID,
+        n_iter=15,
+        scoring=SCORING,
+        objectives=OBJECTIVES,
+        cv=CV,
+        random_state=0,
     ).fit(X, y)
     results = search.cv_results_
     front = search.pareto_front_
@@ -113,7 +118,9 @@ def test_front_of_a_known_problem_is_found_exactly():
         lambda **kw: EvolutionSearchCV(
             TwoObjectives(), _real_space(), population_size=6, n_iter=14, **kw
         ),
-        lambda **kw: CoarseToFineSearchCV(TwoObjectives(), _real_space(), n_iter=14, **kw),
+        lambda **kw: CoarseToFineSearchCV(
+            TwoObjectives(), _real_space(), n_iter=14, **kw
+        ),
         lambda **kw: BayesSearchCV(
             TwoObjectives(), _real_space(), n_iter=10, n_initial_points=5, **kw
         ),
@@ -188,8 +195,14 @@ def test_hyperband_front_is_made_of_full_resource_rows():
 def test_constraints_make_candidates_infeasible():
     X, y = toy_data()
     search = RandomSearch(
-        TwoObjectives(), GRID, n_iter=15, scoring=SCORING, objectives=OBJECTIVES,
-        constraints={"f1": ("<=", 0.3), "f2": ("<=", 1.2)}, cv=CV, random_state=0,
+        TwoObjectives(),
+        GRID,
+        n_iter=15,
+        scoring=SCORING,
+        objectives=OBJECTIVES,
+        constraints={"f1": ("<=", 0.3), "f2": ("<=", 1.2)},
+        cv=CV,
+        random_state=0,
     ).fit(X, y)
     r = search.cv_results_
     a = np.array([p["a"] for p in r["params"]])
@@ -213,8 +226,12 @@ def test_failed_fits_never_reach_the_front():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search = RandomSearch(
-            TwoObjectives(fail_above=0.5), GRID, n_iter=15, scoring=SCORING,
-            objectives={"f1": "min", "f2": "min", "fit_time": "min"}, cv=CV,
+            TwoObjectives(fail_above=0.5),
+            GRID,
+            n_iter=15,
+            scoring=SCORING,
+            objectives={"f1": "min", "f2": "min", "fit_time": "min"},
+            cv=CV,
             random_state=0,
         ).fit(X, y)
     r = search.cv_results_
@@ -224,7 +241,7 @@ def test_failed_fits_never_reach_the_front():
     assert r["pareto_rank"][failed].min() > r["pareto_rank"][~failed].max()
 
 
-# -- built-in measures ------------------------------------------------------------------
+# -- built-in measures -------------------------------------------------------
 
 
 def test_builtin_measures_are_columns_computed_in_the_workers():
@@ -232,8 +249,13 @@ def test_builtin_measures_are_columns_computed_in_the_workers():
     space = {"max_depth": Integer(1, 8)}
     objectives = {"score": "max", "model_size": "min", "predict_time": "min"}
     search = RandomSearch(
-        DecisionTreeClassifier(random_state=0), space, n_iter=4, cv=3,
-        objectives=objectives, random_state=0, n_jobs=2,
+        DecisionTreeClassifier(random_state=0),
+        space,
+        n_iter=4,
+        cv=3,
+        objectives=objectives,
+        random_state=0,
+        n_jobs=2,
     ).fit(X, y)
     r = search.cv_results_
     assert (np.asarray(r["mean_test_predict_time"]) > 0).all()
@@ -243,11 +265,16 @@ def test_builtin_measures_are_columns_computed_in_the_workers():
         # the pickled size of the model fitted on each training fold (the
         # workers' copies carry a few bytes of scikit-learn's bookkeeping)
         model = DecisionTreeClassifier(random_state=0, **params)
-        sizes = [len(pickle.dumps(clone(model).fit(X[t], y[t]), protocol=5)) for t, _ in folds]
+        sizes = [
+            len(pickle.dumps(clone(model).fit(X[t], y[t]), protocol=5))
+            for t, _ in folds
+        ]
         expected.append(np.mean(sizes))
     np.testing.assert_allclose(r["mean_test_model_size"], expected, rtol=0.1)
     depth = [p["max_depth"] for p in r["params"]]
-    assert np.argsort(r["mean_test_model_size"]).tolist() == np.argsort(expected).tolist()
+    assert (
+        np.argsort(r["mean_test_model_size"]).tolist() == np.argsort(expected).tolist()
+    )
     assert len(set(depth)) == 4
     # the user's parameters are unchanged after fit
     assert search.scoring is None and search.refit is True
@@ -267,7 +294,9 @@ def test_single_objective_searches_get_no_new_columns():
 
 def test_objectives_are_clone_safe_parameters():
     search = EvolutionSearchCV(
-        TwoObjectives(), _real_space(), objectives=OBJECTIVES,
+        TwoObjectives(),
+        _real_space(),
+        objectives=OBJECTIVES,
         constraints={"f1": ("<=", 0.5)},
     )
     params = clone(search).get_params()
@@ -283,7 +312,11 @@ def test_objectives_are_clone_safe_parameters():
     [
         ({"objectives": {}}, ValueError, "objectives must be a non-empty dict"),
         ({"objectives": {"f1": "maximize"}}, ValueError, r"objectives\['f1'\] must be"),
-        ({"objectives": {"accuracy": "max"}}, ValueError, "'accuracy', which is neither"),
+        (
+            {"objectives": {"accuracy": "max"}},
+            ValueError,
+            "'accuracy', which is neither",
+        ),
         ({"objectives": {1: "max"}}, TypeError, "objectives keys must be str"),
         ({"objectives": {"f1": "min", "mean": "min"}}, ValueError, "neither a metric"),
         (
@@ -319,8 +352,11 @@ def test_bad_objectives_are_refused_before_any_fit(kwargs, error, match):
     X, y = toy_data()
     QuadraticClassifier.fit_log = []
     search = RandomSearch(
-        QuadraticClassifier(log_fits=True), {"x": Real(0, 1)}, n_iter=3,
-        scoring=SCORING, **kwargs,
+        QuadraticClassifier(log_fits=True),
+        {"x": Real(0, 1)},
+        n_iter=3,
+        scoring=SCORING,
+        **kwargs,
     )
     with pytest.raises(error, match=match):
         search.fit(X, y)
@@ -329,10 +365,18 @@ def test_bad_objectives_are_refused_before_any_fit(kwargs, error, match):
 
 def test_single_metric_scoring_names():
     X, y = toy_data()
-    for scoring, name in ((None, "score"), ("accuracy", "accuracy"), ("accuracy", "score")):
+    for scoring, name in (
+        (None, "score"),
+        ("accuracy", "accuracy"),
+        ("accuracy", "score"),
+    ):
         search = RandomSearch(
-            QuadraticClassifier(), {"x": Real(0, 1)}, n_iter=3, scoring=scoring,
-            objectives={name: "max", "fit_time": "min"}, random_state=0,
+            QuadraticClassifier(),
+            {"x": Real(0, 1)},
+            n_iter=3,
+            scoring=scoring,
+            objectives={name: "max", "fit_time": "min"},
+            random_state=0,
         ).fit(X, y)
         assert "mean_test_score" in search.cv_results_
         assert len(search.pareto_front_) >= 1
@@ -347,7 +391,9 @@ def test_same_candidates_whatever_n_jobs(cls):
     kw = dict(n_iter=9, scoring=SCORING, objectives=OBJECTIVES, cv=CV, random_state=3)
     if cls is BayesSearchCV:
         kw["n_initial_points"] = 4
-    runs = [cls(TwoObjectives(), _real_space(), n_jobs=n, **kw).fit(X, y) for n in (1, 2)]
+    runs = [
+        cls(TwoObjectives(), _real_space(), n_jobs=n, **kw).fit(X, y) for n in (1, 2)
+    ]
     assert runs[0].cv_results_["params"] == runs[1].cv_results_["params"]
 
 
@@ -358,8 +404,11 @@ def test_same_candidates_whatever_n_jobs(cls):
 def test_resumed_multiobjective_checkpoint_equals_an_uninterrupted_run(cls, tmp_path):
     X, y = toy_data()
     kw = dict(
-        scoring=SCORING, objectives={"f1": "min", "f2": "min", "model_size": "min"},
-        constraints={"f2": ("<=", 1.5)}, cv=CV, random_state=1,
+        scoring=SCORING,
+        objectives={"f1": "min", "f2": "min", "model_size": "min"},
+        constraints={"f2": ("<=", 1.5)},
+        cv=CV,
+        random_state=1,
     )
     if cls is BayesSearchCV:
         kw["n_initial_points"] = 4
@@ -373,9 +422,16 @@ def test_resumed_multiobjective_checkpoint_equals_an_uninterrupted_run(cls, tmp_
     a, b = resumed.cv_results_, whole.cv_results_
     assert a["params"] == b["params"]
     assert a["restored"].tolist() == [True] * 7 + [False] * 7
-    for column in ("mean_test_f1", "mean_test_f2", "mean_test_model_size",
-                   "pareto_rank", "constraint_violation"):
-        np.testing.assert_allclose(np.asarray(a[column], float), np.asarray(b[column], float))
+    for column in (
+        "mean_test_f1",
+        "mean_test_f2",
+        "mean_test_model_size",
+        "pareto_rank",
+        "constraint_violation",
+    ):
+        np.testing.assert_allclose(
+            np.asarray(a[column], float), np.asarray(b[column], float)
+        )
     np.testing.assert_array_equal(resumed.pareto_front_, whole.pareto_front_)
     assert resumed.hypervolume_ == pytest.approx(whole.hypervolume_)
     assert resumed.best_index_ == whole.best_index_
@@ -397,7 +453,9 @@ def test_warm_start_tells_objective_vectors_from_results_and_checkpoints(tmp_pat
     X, y = toy_data()
     path = tmp_path / "first.jsonl"
     kw = dict(
-        scoring=SCORING, objectives=OBJECTIVES, constraints={"f1": ("<=", 0.5)},
+        scoring=SCORING,
+        objectives=OBJECTIVES,
+        constraints={"f1": ("<=", 0.5)},
         cv=CV,
     )
     first = RandomSearch(
@@ -417,8 +475,13 @@ def test_warm_start_tells_objective_vectors_from_results_and_checkpoints(tmp_pat
     # instead of drawing its initial design
     warm, cold = (
         EvolutionSearchCV(
-            TwoObjectives(), _real_space(), population_size=4, n_iter=4,
-            initial_results=start, random_state=0, **kw,
+            TwoObjectives(),
+            _real_space(),
+            population_size=4,
+            n_iter=4,
+            initial_results=start,
+            random_state=0,
+            **kw,
         ).fit(X, y)
         for start in (path, None)
     )
@@ -442,8 +505,15 @@ def test_patience_counts_candidates_since_the_front_changed():
     )
     X, y = toy_data()
     stopped = RandomSearch(
-        TwoObjectives(), _real_space(), n_iter=200, batch_size=1, scoring=SCORING,
-        objectives={"f1": "max", "f2": "max"}, patience=3, cv=CV, random_state=0,
+        TwoObjectives(),
+        _real_space(),
+        n_iter=200,
+        batch_size=1,
+        scoring=SCORING,
+        objectives={"f1": "max", "f2": "max"},
+        patience=3,
+        cv=CV,
+        random_state=0,
     )
     # maximizing both: a = 1, b = 1 dominates everything once found; the
     # search stops 3 candidates after its front last changed
@@ -467,15 +537,20 @@ def spec_counts(search):
 
 def _results(**columns):
     n = len(next(iter(columns.values())))
-    return {"params": [{}] * n, **{k: np.asarray(v, dtype=float) for k, v in columns.items()}}
+    return {
+        "params": [{}] * n,
+        **{k: np.asarray(v, dtype=float) for k, v in columns.items()},
+    }
 
 
 def test_cheapest_within_picks_the_cheapest_close_candidate():
     r = _results(
         mean_test_score=[0.90, 0.95, 0.93, 0.94, np.nan],
         std_test_score=[0.01, 0.02, 0.01, 0.01, np.nan],
-        split0_test_score=[0] * 5, split1_test_score=[0] * 5,
-        split2_test_score=[0] * 5, split3_test_score=[0] * 5,
+        split0_test_score=[0] * 5,
+        split1_test_score=[0] * 5,
+        split2_test_score=[0] * 5,
+        split3_test_score=[0] * 5,
         mean_test_model_size=[10, 50, 30, 40, 1],
     )
     # within one std (0.02) of 0.95: rows 1, 2 (0.93), 3; the cheapest is 2
@@ -524,7 +599,9 @@ def test_epsilon_constraint_picks_the_best_within_bounds():
     assert epsilon_constraint("score", {"predict_time": ("<=", 1e-3)})(r) == 1
     both = {"predict_time": ("<=", 1e-3), "model_size": ("<=", 50)}
     assert epsilon_constraint("score", both)(r) == 2
-    assert epsilon_constraint("model_size", {"score": (">=", 0.9)}, maximize=False)(r) == 0
+    assert (
+        epsilon_constraint("model_size", {"score": (">=", 0.9)}, maximize=False)(r) == 0
+    )
     with pytest.warns(UserWarning, match="no candidate meets"):
         # nothing is that fast: the one closest to the bound
         assert epsilon_constraint("score", {"predict_time": ("<=", 1e-6)})(r) == 3
@@ -571,8 +648,10 @@ def test_one_standard_error_example_of_scikit_learn_in_one_refit():
     X, y = load_digits(return_X_y=True)
     X, y = X[::3], y[::3]
     pipe = Pipeline(
-        [("reduce_dim", PCA(random_state=42)),
-         ("classify", LogisticRegression(max_iter=300))]
+        [
+            ("reduce_dim", PCA(random_state=42)),
+            ("classify", LogisticRegression(max_iter=300)),
+        ]
     )
     grid = {"reduce_dim__n_components": [4, 6, 8, 12, 16, 24]}
     chooser = cheapest_within("score", "param_reduce_dim__n_components")
@@ -582,8 +661,12 @@ def test_one_standard_error_example_of_scikit_learn_in_one_refit():
     assert theirs.best_index_ != np.argmax(theirs.cv_results_["mean_test_score"])
     # the same with a search of this package over the same grid
     search = RandomSearch(
-        pipe, {"reduce_dim__n_components": Categorical(grid["reduce_dim__n_components"])},
-        n_iter=6, cv=4, refit=chooser, random_state=0,
+        pipe,
+        {"reduce_dim__n_components": Categorical(grid["reduce_dim__n_components"])},
+        n_iter=6,
+        cv=4,
+        refit=chooser,
+        random_state=0,
     ).fit(X, y)
     assert search.best_params_ == theirs.best_params_
 
@@ -591,10 +674,15 @@ def test_one_standard_error_example_of_scikit_learn_in_one_refit():
 def test_refit_metric_name_keeps_scikit_learn_semantics():
     X, y = toy_data()
     search = RandomSearch(
-        TwoObjectives(), GRID, n_iter=15, scoring=SCORING, objectives=OBJECTIVES,
-        refit="f2", cv=CV, random_state=0,
+        TwoObjectives(),
+        GRID,
+        n_iter=15,
+        scoring=SCORING,
+        objectives=OBJECTIVES,
+        refit="f2",
+        cv=CV,
+        random_state=0,
     ).fit(X, y)
     r = search.cv_results_
     assert search.best_index_ == int(np.argmin(r["rank_test_f2"]))
     assert search.best_score_ == r["mean_test_f2"][search.best_index_]
-

@@ -25,8 +25,14 @@ SPACE = {"a": Real(0.0, 1.0), "b": Real(0.0, 1.0)}
 def _search(objectives, **kw):
     X, y = toy_data()
     return RandomSearch(
-        TwoObjectives(), SPACE, n_iter=20, scoring=SCORING, objectives=objectives,
-        cv=CV, random_state=0, **kw,
+        TwoObjectives(),
+        SPACE,
+        n_iter=20,
+        scoring=SCORING,
+        objectives=objectives,
+        cv=CV,
+        random_state=0,
+        **kw,
     ).fit(X, y)
 
 
@@ -43,7 +49,9 @@ def test_pareto_front_draws_the_front_and_the_chosen_model(plt):
     r = search.cv_results_
     front = search.pareto_front_
     xy = np.column_stack([r["mean_test_f1"], r["mean_test_f2"]])
-    assert sorted(map(tuple, _offsets(ax, "Pareto front"))) == sorted(map(tuple, xy[front]))
+    assert sorted(map(tuple, _offsets(ax, "Pareto front"))) == sorted(
+        map(tuple, xy[front])
+    )
     infeasible = np.flatnonzero(r["constraint_violation"] > 0)
     assert len(_offsets(ax, "infeasible")) == len(infeasible)
     np.testing.assert_allclose(_offsets(ax, "chosen (refit)"), xy[[search.best_index_]])
@@ -77,7 +85,9 @@ def test_pareto_front_of_plain_results_needs_objectives(plt):
     search = RandomSearch(QuadraticClassifier(), {"x": Real(0, 1)}, n_iter=4).fit(X, y)
     with pytest.raises(ValueError, match="needs objectives"):
         plot_pareto_front(search)
-    ax = plot_pareto_front(search.cv_results_, objectives={"score": "max", "fit_time": "min"})
+    ax = plot_pareto_front(
+        search.cv_results_, objectives={"score": "max", "fit_time": "min"}
+    )
     assert len(_offsets(ax, "Pareto front")) >= 1
     with pytest.raises(ValueError, match="'accuracy' is not in cv_results_"):
         plot_pareto_front(search, objectives={"accuracy": "max", "fit_time": "min"})
@@ -92,8 +102,14 @@ def test_hypervolume_lines_are_the_histories(plt):
     np.testing.assert_allclose(line.get_ydata(), search.hypervolume_history_)
     X, y = toy_data()
     other = EvolutionSearchCV(
-        TwoObjectives(), SPACE, population_size=5, n_iter=20, scoring=SCORING,
-        objectives={"f1": "min", "f2": "min"}, cv=CV, random_state=0,
+        TwoObjectives(),
+        SPACE,
+        population_size=5,
+        n_iter=20,
+        scoring=SCORING,
+        objectives={"f1": "min", "f2": "min"},
+        cv=CV,
+        random_state=0,
     ).fit(X, y)
     ax = plot_hypervolume(search, other, labels=["random", "evolution"])
     ys = [line.get_ydata() for line in ax.get_lines()]
@@ -107,12 +123,17 @@ def test_hypervolume_lines_are_the_histories(plt):
     for F, y_line in zip(fronts, ys):
         expected = hypervolume((F - lo) / (hi - lo), ref=[-0.1, -0.1])
         assert y_line[-1] == pytest.approx(expected)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["random", "evolution"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "random",
+        "evolution",
+    ]
 
 
 def _front(search):
     r = search.cv_results_
-    return -np.column_stack([r["mean_test_f1"], r["mean_test_f2"]])[search.pareto_front_]
+    return -np.column_stack([r["mean_test_f1"], r["mean_test_f2"]])[
+        search.pareto_front_
+    ]
 
 
 def test_hypervolume_needs_a_multiobjective_search(plt):

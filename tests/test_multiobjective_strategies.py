@@ -93,7 +93,9 @@ def test_parego_scalarize_puts_infeasible_and_failed_points_last():
     assert s[3] < s[:3].min()  # the infeasible point, however good
     assert s[4] == -np.inf
     # a point that dominates another scores higher
-    s2 = parego_scalarize(np.array([[0.2, 0.2], [0.3, 0.2], [1, 0], [0, 1]]), [0.3, 0.7])
+    s2 = parego_scalarize(
+        np.array([[0.2, 0.2], [0.3, 0.2], [1, 0], [0, 1]]), [0.3, 0.7]
+    )
     assert s2[1] > s2[0]
 
 
@@ -153,7 +155,9 @@ def test_evolution_tournament_prefers_the_front():
 
 
 def test_coarse_to_fine_centres_are_non_dominated():
-    strategy = CoarseToFineStrategy(SPACE, n_iter=20, n_stages=2, top_k=2, random_state=0)
+    strategy = CoarseToFineStrategy(
+        SPACE, n_iter=20, n_stages=2, top_k=2, random_state=0
+    )
     batch = strategy.ask()
     Y = np.array([zdt1(c.params) for c in batch])
     strategy.tell(batch, Y)
@@ -187,8 +191,9 @@ def test_vector_layer_parego_rebuilds_with_the_whole_history():
     )
     assert layer.result_tags == ("round", "proposed_by")
     # the same seed gives the same candidates
-    again = VectorLayer(SPACE, lambda rng: BayesStrategy(SPACE, rng, n_initial_points=4),
-                        random_state=0)
+    again = VectorLayer(
+        SPACE, lambda rng: BayesStrategy(SPACE, rng, n_initial_points=4), random_state=0
+    )
     params = []
     for _ in range(7):
         batch = again.ask()
@@ -205,7 +210,9 @@ def test_vector_layer_promotes_hyperband_rungs_by_pareto_rank():
     rung0 = [c for c in first if c.tags["bracket"] == 0]
     Y = np.array([zdt1(c.params) for c in first])
     layer.tell(first, Y)
-    promoted = [c for c in layer.ask() if c.tags["bracket"] == 0 and c.tags["rung"] == 1]
+    promoted = [
+        c for c in layer.ask() if c.tags["bracket"] == 0 and c.tags["rung"] == 1
+    ]
     idx = [i for i, c in enumerate(first) if c.tags["bracket"] == 0]
     order = promotion_order(Y[idx], len(promoted))
     assert [c.params for c in promoted] == [rung0[i].params for i in order]

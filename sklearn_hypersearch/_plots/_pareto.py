@@ -57,7 +57,9 @@ def _column_of(results, search, name):
     for key in candidates:
         if key is not None and key in results:
             return key
-    metrics = sorted(k[len("mean_test_") :] for k in results if k.startswith("mean_test_"))
+    metrics = sorted(
+        k[len("mean_test_") :] for k in results if k.startswith("mean_test_")
+    )
     raise ValueError(
         f"objective {name!r} is not in cv_results_; its metrics are {metrics} and "
         f"the built-in measures {sorted(BUILTIN_COLUMNS)}."
@@ -121,9 +123,13 @@ def plot_pareto_front(search, *, objectives=None, ax=None):
     """
     plt = pyplot("plot_pareto_front")
     results, search = fitted_results(search, "plot_pareto_front")
-    names, columns, signs = _objectives_of(results, search, objectives, "plot_pareto_front")
+    names, columns, signs = _objectives_of(
+        results, search, objectives, "plot_pareto_front"
+    )
     if len(names) < 2:
-        raise ValueError(f"plot_pareto_front needs two objectives or more, got {names}.")
+        raise ValueError(
+            f"plot_pareto_front needs two objectives or more, got {names}."
+        )
     values = np.column_stack([floats(results[c]) for c in columns])
     shown = _comparable(results) & np.isfinite(values).all(axis=1)
     violation = (
@@ -153,7 +159,9 @@ def plot_pareto_front(search, *, objectives=None, ax=None):
         _draw_pair(a, values, signs, (i, j), shown, feasible, front, chosen)
         a.set_xlabel(_label(names[i], signs[i]))
         a.set_ylabel(_label(names[j], signs[j]))
-    handles = [h for h in axes[0].collections + axes[0].get_lines() if h.get_label()[0] != "_"]
+    handles = [
+        h for h in axes[0].collections + axes[0].get_lines() if h.get_label()[0] != "_"
+    ]
     axes[0].legend(handles=handles, loc="best", fontsize="small")
     return axes[0] if len(axes) == 1 else np.asarray(axes)
 
@@ -166,7 +174,10 @@ def _pair_axes(plt, n):
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(1.25 * _axes.PANEL_WIDTH * ncols + 0.7, _axes.PANEL_HEIGHT * nrows + 0.4),
+        figsize=(
+            1.25 * _axes.PANEL_WIDTH * ncols + 0.7,
+            _axes.PANEL_HEIGHT * nrows + 0.4,
+        ),
         squeeze=False,
         layout="constrained",
     )
@@ -183,17 +194,33 @@ def _draw_pair(ax, values, signs, pair, shown, feasible, front, chosen):
     ax.scatter(x[other], y[other], s=_DOT_SIZE, color="0.6", label="candidates")
     bad = shown & ~feasible
     if bad.any():
-        ax.scatter(x[bad], y[bad], s=_DOT_SIZE, marker="x", color="0.4",
-                   label="infeasible")
+        ax.scatter(
+            x[bad], y[bad], s=_DOT_SIZE, marker="x", color="0.4", label="infeasible"
+        )
     if front.any():
-        ax.scatter(x[front], y[front], s=_DOT_SIZE * 2, color="C0", zorder=3,
-                   label="Pareto front")
+        ax.scatter(
+            x[front],
+            y[front],
+            s=_DOT_SIZE * 2,
+            color="C0",
+            zorder=3,
+            label="Pareto front",
+        )
         if len(signs) == 2:
             sx, sy = _staircase(x[front], y[front], signs[i], signs[j])
             ax.plot(sx, sy, color="C0", linewidth=1.2, zorder=2)
     if chosen is not None and shown[chosen]:
-        ax.scatter([x[chosen]], [y[chosen]], s=_STAR_SIZE, marker="*", color="C3",
-                   edgecolor="k", linewidth=0.5, zorder=4, label="chosen (refit)")
+        ax.scatter(
+            [x[chosen]],
+            [y[chosen]],
+            s=_STAR_SIZE,
+            marker="*",
+            color="C3",
+            edgecolor="k",
+            linewidth=0.5,
+            zorder=4,
+            label="chosen (refit)",
+        )
 
 
 def _staircase(x, y, sx, sy):
@@ -257,7 +284,9 @@ def plot_hypervolume(*searches, ax=None, labels=None):
                 f"{type(s).__name__} has no hypervolume_history_."
             )
     if labels is not None and len(labels) != len(searches):
-        raise ValueError(f"labels has {len(labels)} entries for {len(searches)} searches.")
+        raise ValueError(
+            f"labels has {len(labels)} entries for {len(searches)} searches."
+        )
     plt = pyplot("plot_hypervolume")
     from sklearn_hypersearch._plots import _axes
     from sklearn_hypersearch._plots._convergence import _labels
@@ -271,8 +300,9 @@ def plot_hypervolume(*searches, ax=None, labels=None):
     )
     names = labels or _labels([type(s).__name__ for s in searches])
     for history, label in zip(histories, names):
-        ax.plot(np.arange(1, len(history) + 1), history, drawstyle="steps-post",
-                label=label)
+        ax.plot(
+            np.arange(1, len(history) + 1), history, drawstyle="steps-post", label=label
+        )
     ax.set_xlabel("evaluations")
     ax.set_ylabel("hypervolume of the front so far")
     _axes.set_numeric_axis(ax, log=False, integer=True)

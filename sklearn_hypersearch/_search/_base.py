@@ -694,7 +694,6 @@ class _SearchRun:
             if not complete:
                 return "max_time"
             rows = np.asarray(rows, dtype=int)
-            results = self.recorder.results
             self._tell(batch, rows)
             self._drop_states()
             scores = self._stopping_scores(rows)

@@ -46,7 +46,9 @@ def _column(cv_results, name):
     for key in (name, f"mean_test_{name}", BUILTIN_COLUMNS.get(name)):
         if key is not None and key in cv_results:
             return _floats(cv_results[key])
-    metrics = sorted(k[len("mean_test_") :] for k in cv_results if k.startswith("mean_test_"))
+    metrics = sorted(
+        k[len("mean_test_") :] for k in cv_results if k.startswith("mean_test_")
+    )
     raise ValueError(
         f"{name!r} is neither a cv_results_ column nor a metric {metrics} nor a "
         f"built-in measure {sorted(BUILTIN_COLUMNS)}."
@@ -153,7 +155,9 @@ def _std_name(metric, cv_results):
 
 def _n_splits(cv_results, metric):
     name = metric[len("mean_test_") :] if metric.startswith("mean_test_") else metric
-    n = sum(1 for k in cv_results if k.startswith("split") and k.endswith(f"_test_{name}"))
+    n = sum(
+        1 for k in cv_results if k.startswith("split") and k.endswith(f"_test_{name}")
+    )
     return max(n, 1)
 
 

@@ -387,7 +387,9 @@ def _results_of_checkpoint(path, space):
                 )
             if record.get("type") != "call":
                 continue
-            for cand, splits in zip(record.get("candidates", []), record.get("outs", [])):
+            for cand, splits in zip(
+                record.get("candidates", []), record.get("outs", [])
+            ):
                 if cand.get("budget") is not None:
                     continue
                 row = len(params)

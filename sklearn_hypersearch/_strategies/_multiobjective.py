@@ -20,7 +20,6 @@ from sklearn_hypersearch._strategies._pareto import (
     chebyshev_scalarize,
     crowding_distance,
     non_dominated_sort,
-    normalize,
     random_simplex_weights,
 )
 
@@ -388,4 +387,3 @@ def _hashable(value):
     except TypeError:
         return repr(value)
     return value
-
