@@ -216,3 +216,28 @@ def test_vector_layer_promotes_hyperband_rungs_by_pareto_rank():
     idx = [i for i, c in enumerate(first) if c.tags["bracket"] == 0]
     order = promotion_order(Y[idx], len(promoted))
     assert [c.params for c in promoted] == [rung0[i].params for i in order]
+
+
+def test_vector_layer_rescores_a_strategy_that_can():
+    class Rescorable(RandomStrategy):
+        rescored = []
+
+        def rescore(self, scores):
+            self.rescored.append(np.asarray(scores))
+
+    built = []
+
+    def factory(rng):
+        built.append(Rescorable(SPACE, rng))
+        return built[-1]
+
+    layer = VectorLayer(SPACE, factory, random_state=0)
+    for _ in range(3):
+        batch = layer.ask(2)
+        layer.tell(batch, np.array([zdt1(c.params) for c in batch]))
+    layer.ask(2)
+    assert len(built) == 1
+    Y = np.array([s for _, s in layer.history])
+    np.testing.assert_allclose(
+        Rescorable.rescored[-1], parego_scalarize(Y, layer.weights_, rho=0.05)
+    )

@@ -263,6 +263,10 @@ class VectorLayer(BaseStrategy):
 
     Notes
     -----
+    A wrapped strategy with a method ``rescore(scores)``, which replaces the
+    scores of its whole history (in the order told) and keeps its state
+    otherwise, is rescored in place instead of being built again.
+
     Attributes the layer does not have are read from the wrapped strategy
     (``result_tags``, ``schedule``, ``n_planned``...), so that a search
     reads its strategy's state the same way with and without the layer.
@@ -344,8 +348,14 @@ class VectorLayer(BaseStrategy):
         v = np.array(self.violations, dtype=float)
         self.weights_ = random_simplex_weights(1, Y.shape[1], self._rng)[0]
         scalars = parego_scalarize(Y, self.weights_, v, rho=self.rho)
-        self.strategy = self._build()
-        self.strategy.tell([c for c, _ in self.history], scalars)
+        rescore = getattr(self.strategy, "rescore", None)
+        if callable(rescore) and self.strategy.n_told == self.n_told:
+            # a strategy that can replace its told scores keeps what does not
+            # depend on them (warm starts of its model's hyperparameters)
+            rescore(scalars)
+        else:
+            self.strategy = self._build()
+            self.strategy.tell([c for c, _ in self.history], scalars)
         self._stale = False
 
     def _tell(self, candidates, scores):
@@ -356,9 +366,10 @@ class VectorLayer(BaseStrategy):
         if self.method_ == "rungs":
             self.strategy.tell(candidates, _grouped_fitness(candidates, Y, violation))
             return
-        if self._in_design() or self.method_ is None:
+        rescorable = callable(getattr(self.strategy, "rescore", None))
+        if self._in_design() or self.method_ is None or rescorable:
             # any order will do: the design does not read the scores, and the
-            # next rebuild tells the wrapped strategy every score again
+            # next round tells the wrapped strategy every score again
             if self.weights_ is None:
                 self.weights_ = np.full(Y.shape[1], 1.0 / Y.shape[1])
             all_Y = np.array([s for _, s in self.history], dtype=float)
