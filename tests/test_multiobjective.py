@@ -25,6 +25,7 @@ from sklearn_hypersearch import (
 from sklearn_hypersearch._search._objectives import REF
 from sklearn_hypersearch._strategies._pareto import hypervolume
 from tests._helpers import QuadraticClassifier, RandomSearch, toy_data
+from tests.test_common import SEARCHES, make
 
 # -- a problem with a known front ------------------------------------------------
 
@@ -34,8 +35,11 @@ class TwoObjectives(ClassifierMixin, BaseEstimator):
 
     ``f1 = a`` and ``f2 = 1 - sqrt(a) + b`` (both to minimize, ZDT1's shape
     with ``g = 1 + b``): the front is ``b = 0``, every ``a``.
-    Fitting fails when ``a > fail_above``.
+    Fitting fails when ``a > fail_above``. Every fit is appended to the
+    class-level ``fit_log``.
     """
+
+    fit_log = []
 
     def __init__(self, a=0.0, b=0.0, fail_above=np.inf):
         self.a = a
@@ -43,6 +47,7 @@ class TwoObjectives(ClassifierMixin, BaseEstimator):
         self.fail_above = fail_above
 
     def fit(self, X, y):
+        type(self).fit_log.append(self.a)
         if self.a > self.fail_above:
             raise ValueError("a is too large")
         self.classes_ = np.unique(y)
@@ -162,6 +167,44 @@ def test_every_search_reports_the_front_of_its_results(make):
 
 def _real_space():
     return {"a": Real(0.0, 1.0), "b": Real(0.0, 1.0)}
+
+
+@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+def test_every_public_search_takes_objectives_or_refuses_them_before_fitting(cls):
+    X, y = toy_data()
+    TwoObjectives.fit_log.clear()
+    if "objectives" not in cls._get_param_names():
+        with pytest.raises(TypeError, match="objectives"):
+            make(cls, TwoObjectives(), _real_space(), objectives=OBJECTIVES)
+        # set as attributes behind the constructor's back: refused in fit
+        search = make(cls, TwoObjectives(), _real_space(), scoring=SCORING)
+        search.objectives = OBJECTIVES
+        with pytest.raises(ValueError, match=rf"{cls.__name__} does not take objec"):
+            search.fit(X, y)
+        assert TwoObjectives.fit_log == []
+        return
+    search = make(
+        cls,
+        TwoObjectives(),
+        _real_space(),
+        scoring=SCORING,
+        objectives=OBJECTIVES,
+        constraints={"f1": ("<=", 0.8)},
+        cv=CV,
+    )
+    assert clone(search).get_params()["objectives"] == OBJECTIVES
+    search.fit(X, y)
+    results = search.cv_results_
+    rows = np.arange(len(results["params"]))
+    if "n_resources" in results:  # multi-fidelity: the front is at full resource
+        resources = np.asarray(results["n_resources"])
+        rows = rows[resources == resources.max()]
+    feasible = np.asarray(results["mean_test_f1"])[rows] <= 0.8
+    Y = _maximized(results)[rows]
+    np.testing.assert_array_equal(search.pareto_front_, rows[_brute_front(Y, feasible)])
+    assert (results["pareto_rank"][search.pareto_front_] == 1).all()
+    assert search.hypervolume_ > 0
+    assert search.best_index_ in set(search.pareto_front_)
 
 
 def test_hyperband_front_is_made_of_full_resource_rows():

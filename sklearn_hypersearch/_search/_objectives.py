@@ -443,6 +443,16 @@ def check_objectives(search):
     """
     objectives = search.objectives
     constraints = search.constraints
+    if (objectives is not None or constraints) and (
+        "objectives" not in type(search)._get_param_names()
+    ):
+        # a class that does not list them (set as attributes anyway)
+        raise ValueError(
+            f"{type(search).__name__} does not take objectives or constraints: "
+            "it searches one score. Use another search class for several "
+            f"objectives, got objectives={objectives!r}, "
+            f"constraints={constraints!r}."
+        )
     if objectives is None:
         if constraints:
             raise ValueError(
