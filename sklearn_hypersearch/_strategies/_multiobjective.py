@@ -67,8 +67,9 @@ def pareto_fitness(Y, violation=None):
     Examples
     --------
     >>> from sklearn_hypersearch._strategies._multiobjective import pareto_fitness
-    >>> pareto_fitness([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0], [0.0, 0.0]])
-    array([ 0.5 ,  0.25,  0.5 , -0.5 ])
+    >>> fitness = pareto_fitness([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0], [0.0, 0.0]])
+    >>> fitness.round(3).tolist()  # the middle point: d = 2, 0.5 * 2 / 3
+    [0.5, 0.333, 0.5, -0.5]
     """
     Y = np.asarray(Y, dtype=float)
     if len(Y) == 0:
