@@ -21,6 +21,7 @@ from sklearn_hypersearch._plots._evolution import plot_evolution
 from sklearn_hypersearch._plots._hyperband import plot_hyperband
 from sklearn_hypersearch._plots._pareto import plot_hypervolume, plot_pareto_front
 from sklearn_hypersearch._plots._partial_dependence import plot_partial_dependence
+from sklearn_hypersearch._plots._pbt import plot_population, plot_schedule
 
 __all__ = [
     "plot_convergence",
@@ -30,4 +31,6 @@ __all__ = [
     "plot_hypervolume",
     "plot_pareto_front",
     "plot_partial_dependence",
+    "plot_population",
+    "plot_schedule",
 ]

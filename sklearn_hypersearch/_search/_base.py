@@ -13,13 +13,16 @@ import warnings
 from abc import abstractmethod
 
 import numpy as np
+import sklearn
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from scipy.stats import rankdata
 from sklearn.utils import check_random_state
+from sklearn.utils import metadata_routing
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import indexable
 
 from sklearn_hypersearch._search._checkpoint import (
     Checkpoint,
@@ -47,6 +50,9 @@ from sklearn_hypersearch._utils._validation import check_space_for_estimator
 # a kill loses at most one call. The split depends on the batch and the
 # number of splits only, never on n_jobs, so candidates stay the same.
 _CALL_FITS = 64
+
+#: (major, minor) of the installed scikit-learn
+_SKLEARN_VERSION = tuple(int(p) for p in sklearn.__version__.split(".")[:2])
 
 # Parameters that change neither the candidates nor the rows of a checkpoint.
 _LIFECYCLE = frozenset(
@@ -140,6 +146,10 @@ class _BaseHyperSearch(BaseSearchCV):
         self.objectives = objectives
         self.constraints = constraints
 
+    # fit(callback=...) is the search's own, not metadata to route (without
+    # this, scikit-learn would make a public set_fit_request(callback=...))
+    __metadata_request__fit = {"callback": metadata_routing.UNUSED}
+
     #: Name of the constructor parameter that holds the search space.
     _space_attr = "param_distributions"
 
@@ -217,6 +227,26 @@ class _BaseHyperSearch(BaseSearchCV):
         self._validate_params()
         objectives = check_objectives(self)
         callbacks = _check_callbacks(callback)
+        user_cv, user_scoring, user_refit = self.cv, self.scoring, self.refit
+        try:
+            if objectives is not None:
+                # the cost measures are scorers, computed in the workers;
+                # refit chooses from the front
+                self.scoring = objectives.scoring(user_scoring, self.estimator)
+                if user_refit is True:
+                    from sklearn_hypersearch._search._choosers import knee_point
+
+                    columns = dict(zip(objectives.columns, objectives.directions))
+                    self.refit = knee_point(columns)
+            return self._fit(X, y, params, callbacks, objectives, user_cv, user_refit)
+        finally:
+            self.cv, self.scoring, self.refit = user_cv, user_scoring, user_refit
+            self.__dict__.pop("_fit_context", None)
+
+    def _fit(self, X, y, params, callbacks, objectives, user_cv, user_refit):
+        """``fit`` once ``scoring`` and ``refit`` hold what the run needs."""
+        # scoring and refit first, as scikit-learn's fit checks them
+        self._get_scorers()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
         n_splits = cv.get_n_splits(X, y, **split_params)
@@ -225,31 +255,31 @@ class _BaseHyperSearch(BaseSearchCV):
                 f"cv={self.cv!r} yields no train/test split (an exhausted "
                 "iterator?); the search needs at least one."
             )
-        self._checked_cv_orig = cv
+        # The splits are read once: every batch is scored on the same ones,
+        # whatever the splitter (one that can be iterated only once, or that
+        # shuffles without a fixed random_state).
+        splits = [
+            (np.asarray(train), np.asarray(test))
+            for train, test in cv.split(X, y, **split_params)
+        ]
+        if len(splits) != n_splits:
+            # scikit-learn's words for it (their tense changed in 1.8)
+            verb = "returned" if _SKLEARN_VERSION < (1, 8) else "return"
+            raise ValueError(
+                f"cv.split and cv.get_n_splits {verb} inconsistent results. "
+                f"Expected {n_splits} splits, got {len(splits)}"
+            )
+        self._checked_cv_orig = _FixedSplits(splits)
         self._check_search_inputs(X, y, split_params)
         self._fit_context = _FitContext(self, X, y, params, split_params, n_splits)
         self._fit_context.callbacks = callbacks
         self._fit_context.objectives = objectives
-        user_cv, user_scoring, user_refit = self.cv, self.scoring, self.refit
+        self._fit_context.user_refit = user_refit
         if cv is not user_cv and not hasattr(user_cv, "split"):
             # an iterable of splits was read once: scikit-learn must reuse it
             # (a generator would be empty the second time)
             self.cv = cv
-        if objectives is not None:
-            # the cost measures are scorers, computed in the workers; refit
-            # chooses from the front
-            self.scoring = objectives.scoring(user_scoring, self.estimator)
-            self._fit_context.user_refit = user_refit
-            if user_refit is True:
-                from sklearn_hypersearch._search._choosers import knee_point
-
-                columns = dict(zip(objectives.columns, objectives.directions))
-                self.refit = knee_point(columns)
-        try:
-            return super().fit(X, y, **params)
-        finally:
-            self.cv, self.scoring, self.refit = user_cv, user_scoring, user_refit
-            del self._fit_context
+        return super().fit(X, y, **params)
 
     def _check_search_inputs(self, X, y, split_params):
         """Validate what depends on the data; called by ``fit`` before any fit.
@@ -258,6 +288,9 @@ class _BaseHyperSearch(BaseSearchCV):
         """
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        # scikit-learn >= 1.9 resolved cv again before calling this: every
+        # hook of the run sees the splits read once in fit
+        self._checked_cv_orig = self._fit_context.cv
         space = self._checked_space()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         run = _SearchRun(self, space, evaluate_candidates, int(seed), callback_ctx)
@@ -449,6 +482,22 @@ def _count(indices):
     return int(indices.sum()) if indices.dtype == bool else len(indices)
 
 
+class _FixedSplits:
+    """The splits of one ``fit``, read once, as a splitter."""
+
+    def __init__(self, splits):
+        self.splits = splits
+
+    def get_n_splits(self, X=None, y=None, groups=None, **params):
+        return len(self.splits)
+
+    def split(self, X=None, y=None, groups=None, **params):
+        yield from self.splits
+
+    def __repr__(self):
+        return f"_FixedSplits({len(self.splits)} splits)"
+
+
 class _FitContext:
     """What one ``fit`` call knows about its data, for the loop to use.
 
@@ -457,7 +506,8 @@ class _FitContext:
     """
 
     def __init__(self, search, X, y, fit_params, split_params, n_splits):
-        self.X, self.y = X, y
+        # as scikit-learn's fit sees them (a sparse matrix that can be indexed)
+        self.X, self.y = indexable(X, y)
         self.fit_params = fit_params
         self.split_params = split_params
         self.n_splits = int(n_splits)
@@ -546,12 +596,11 @@ class _SearchRun:
 
     def _key(self, candidate):
         """A candidate's identity: its point, budget and what it continues."""
-        parent = candidate.continues
-        return (
-            self.space.key(candidate.params),
-            candidate.budget,
-            None if parent is None else self._key(parent),
-        )
+        chain = []
+        while candidate is not None:  # a loop, and flat: lineages may be long
+            chain.append((self.space.key(candidate.params), candidate.budget))
+            candidate = candidate.continues
+        return tuple(chain)
 
     # -- warm starts and checkpoints ----------------------------------------
     def prepare(self):
@@ -678,6 +727,7 @@ class _SearchRun:
                 "strategy proposed none."
             )
         self._check_some_fit_succeeded()
+        self._warn_non_finite()
 
     def _run_batches(self, search_ctx):
         """Ask, evaluate and tell until a stopping rule fires; return it."""
@@ -699,7 +749,8 @@ class _SearchRun:
             scores = self._stopping_scores(rows)
             self._update_stopper(batch, scores)
             self._forget_stale_cache(n_new)
-            self._report()
+            if n_new:  # a batch served from the cache or checkpoint is silent
+                self._report()
             if self._callbacks_stop():
                 return "callback"
             # a strategy that proposes only what it was told would never end
@@ -779,9 +830,9 @@ class _SearchRun:
             ]
             for name in self.tag_names
         }
-        kwargs = {"more_results": more}
-        if cv is not None:
-            kwargs["cv"] = cv
+        # always the search's own fixed splits (scikit-learn's default would
+        # read the user's splitter again)
+        kwargs = {"more_results": more, "cv": self.context.cv if cv is None else cv}
         batch_ctx = None
         if search_ctx is not None:
             batch_ctx = search_ctx.subcontext(
@@ -979,6 +1030,34 @@ class _SearchRun:
         )
         decisions = [cb(per_subspace[b]) for cb in callbacks]
         return any(bool(d) for d in decisions)
+
+    def _warn_non_finite(self):
+        """scikit-learn's warning about non-finite scores, once per search.
+
+        It is silenced per call (a batch's failed fits have their own
+        warning); a scorer that gives NaN on fits that succeeded still says
+        so, as in scikit-learn, once for the test and once for the training
+        scores.
+        """
+        results = self.recorder.results
+        outs = self.recorder.outs
+        n = self.n_splits
+        fitted = np.array(
+            [
+                all(o.get("fit_error") is None for o in outs[i * n : (i + 1) * n])
+                for i in range(self.recorder.n_rows)
+            ],
+            dtype=bool,
+        )
+        for which in ("test", "train"):
+            keys = [k for k in results if k.startswith(f"mean_{which}_")]
+            means = [np.asarray(results[k], dtype=float) for k in keys]
+            if any((~np.isfinite(m) & fitted).any() for m in means):
+                warnings.warn(
+                    f"One or more of the {which} scores are non-finite: "
+                    f"{means[0] if len(means) == 1 else dict(zip(keys, means))}",
+                    UserWarning,
+                )
 
     def _check_some_fit_succeeded(self):
         outs = self.recorder.outs
