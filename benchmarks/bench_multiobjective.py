@@ -541,6 +541,25 @@ def tables(records, methods, times=None):
         lines.append("|---|---|")
         for m, t in times.items():
             lines.append(f"| {m} | {t:.4f} |")
+    ours = [m for m in methods if m in OURS]
+    if ours and cells:
+        # issue 15's targets, for our search with the most best medians
+        best = max(ours, key=lambda m: wins[m])
+        share = wins[best] / cells
+        lines.append("")
+        lines.append(
+            f"Targets: our best search ({best}) has the best median on "
+            f"{wins[best]} of {cells} cells ({share:.0%}; target 70%: "
+            f"{'met' if share >= 0.7 else 'not met'}); below random's median "
+            f"on {len(below_random[best])} cells (target none: "
+            f"{'met' if not below_random[best] else 'not met'})"
+            + (
+                f"; {times[best]:.3f} s per proposal at 200 observations "
+                f"(target < 0.1 s: {'met' if times[best] < 0.1 else 'not met'})."
+                if times and best in times
+                else "."
+            )
+        )
     return "\n".join(lines)
 
 
