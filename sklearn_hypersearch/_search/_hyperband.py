@@ -307,6 +307,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
         target_score=None,
         checkpoint=None,
         initial_results=None,
+        objectives=None,
+        constraints=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -325,6 +327,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
             target_score=target_score,
             checkpoint=checkpoint,
             initial_results=initial_results,
+            objectives=objectives,
+            constraints=constraints,
         )
         self.param_distributions = param_distributions
         self.n_iter = n_iter
