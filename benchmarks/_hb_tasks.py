@@ -78,8 +78,9 @@ HGB_SPACE = {
 def make_tasks(quick=False):
     """The five tasks; ``quick``: small data and a full budget of 9 units.
 
-    Sizes are chosen so that ``RandomizedSearchCV(n_iter=81)`` costs one to
-    two minutes of compute per task and seed.
+    Sizes are chosen so that ``RandomizedSearchCV(n_iter=81)`` costs about
+    half a minute to a minute of compute per task and seed, so that ten
+    seeds of every method fit in a few hours of one core.
     """
     R = 9 if quick else 81
     small = 0.1 if quick else 1.0
@@ -98,7 +99,7 @@ def make_tasks(quick=False):
             resource="max_iter",
             min_resources=1,
             max_resources=R,
-            data=_classification(rows(2500), 0, **_HARDER),
+            data=_classification(rows(1200), 0, **_HARDER),
             description="HistGradientBoostingClassifier, boosting iterations",
         ),
         Task(
@@ -114,7 +115,7 @@ def make_tasks(quick=False):
             resource="n_estimators",
             min_resources=1,
             max_resources=R,
-            data=_classification(rows(800), 1, n_informative=8, flip_y=0.05),
+            data=_classification(rows(400), 1, n_informative=8, flip_y=0.05),
             description="RandomForestClassifier, trees",
         ),
         Task(
@@ -140,7 +141,7 @@ def make_tasks(quick=False):
             resource="mlp__max_iter",
             min_resources=1,
             max_resources=R,
-            data=_classification(rows(1000), 2, n_informative=12, flip_y=0.02),
+            data=_classification(rows(600), 2, n_informative=12, flip_y=0.02),
             seed_param="mlp__random_state",
             description="MLPClassifier (32 units) after scaling, epochs",
         ),
@@ -152,7 +153,7 @@ def make_tasks(quick=False):
             resource="n_samples",
             min_resources=0,  # set from the data below
             max_resources=0,
-            data=_classification(rows(3000), 0, **_HARDER),
+            data=_classification(rows(2000), 0, **_HARDER),
             description="SVC (RBF kernel), training samples",
         ),
         Task(
@@ -171,7 +172,7 @@ def make_tasks(quick=False):
             max_resources=R,
             data=train_test_split(
                 *make_friedman1(
-                    n_samples=rows(1500), n_features=10, noise=1.0, random_state=0
+                    n_samples=rows(1000), n_features=10, noise=1.0, random_state=0
                 ),
                 test_size=0.2,
                 random_state=0,

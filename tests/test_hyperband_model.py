@@ -29,9 +29,9 @@ SPACE2 = {"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)}
 GOOD = np.array([0.8, 0.2])  # the optimum with the full budget
 
 
-def inverted(x, y, budget, full=27):
-    """Distance to GOOD, negated with the full budget (greater is better) and
-    not negated below it: small budgets rank candidates upside down."""
+def inverted(x, y, budget, full=9):
+    """Distance to GOOD, negated from budget ``full`` on (greater is better)
+    and not below it: small budgets rank candidates upside down."""
     d2 = (x - GOOD[0]) ** 2 + (y - GOOD[1]) ** 2
     return -d2 if budget >= full else d2
 
@@ -131,24 +131,30 @@ def test_budget_gp_prefers_what_the_full_budget_prefers(seed):
     assert model.budget_length_scale_ < 1.0
 
 
+def _per_budget(units, budgets, scores):
+    budgets = np.array(budgets)
+    return {b: (units[budgets == b], scores[budgets == b]) for b in np.unique(budgets)}
+
+
 def test_budget_density_ratio_ignores_a_budget_whose_ranking_is_inverted():
     enc = _Encoder(Space(SPACE2).subspaces[0])
-    units, keys, budgets, scores = _inverted_observations(0, n_full=20)
-    budgets = np.array(budgets)
-    per_budget = {
-        b: (units[budgets == b], scores[budgets == b]) for b in np.unique(budgets)
-    }
-    by_point = {}
-    for k, b, s in zip(keys, budgets, scores):
-        by_point.setdefault(k, {})[int(b)] = s
     corr = [{"low": 1, "high": 27, "tau": -1.0, "n_pairs": MIN_PAIRS}]
-    weighted = BudgetDensityRatio(enc, per_budget, chain_weights([1, 27], corr), 0.15, 5)
-    pooled = BudgetDensityRatio(enc, per_budget, {1: 1.0, 27: 1.0}, 0.15, 5)
+    weights = chain_weights([1, 27], corr)
+    assert weights == {27: 1.0, 1: 0.0}
     rng = np.random.default_rng(0)
-    draws = [weighted.argmax(64, rng) for _ in range(20)]
-    blind = [pooled.argmax(64, rng) for _ in range(20)]
-    assert _distance(draws) < 0.25
-    assert _distance(blind) > _distance(draws) + 0.15
+    # too few full-budget results for densities: weighted, nothing is left
+    # (the sampler draws at random); blind, the cheap results mislead
+    units, _, budgets, scores = _inverted_observations(0, n_full=4)
+    per_budget = _per_budget(units, budgets, scores)
+    assert BudgetDensityRatio(enc, per_budget, weights, 0.15, 5).empty
+    blind = BudgetDensityRatio(enc, per_budget, {1: 1.0, 27: 1.0}, 0.15, 5)
+    assert _distance([blind.argmax(64, rng) for _ in range(20)]) > 0.5
+    # with enough of them, the draws follow the full budget
+    units, _, budgets, scores = _inverted_observations(0, n_full=20)
+    model = BudgetDensityRatio(
+        enc, _per_budget(units, budgets, scores), weights, 0.15, 5
+    )
+    assert _distance([model.argmax(64, rng) for _ in range(20)]) < 0.25
 
 
 # -- the strategy reacts to a misleading budget --------------------------------
@@ -168,17 +174,17 @@ def test_a_misleading_budget_raises_the_first_rung_of_later_brackets():
     s = HyperbandStrategy(SPACE2, 1, 27, random_state=0, n_brackets=8,
                           adapt_min_resources=True)
     told = run(s, _objective)
-    # 1 -> 3 -> 9 agree (all upside down alike), 9 -> 27 is inverted
+    # 1 -> 3 agree (both upside down), 3 -> 9 is inverted
     (adj,) = s.adjustments
-    assert adj["budget"] == 9 and adj["min_resources"] == 27
+    assert adj["budget"] == 3 and adj["min_resources"] == 9
     assert adj["tau"] < 0 and adj["n_pairs"] >= MIN_PAIRS
     later = {c.tags["bracket"] for c in told if c.tags["bracket"] >= adj["bracket"]}
     assert later
     for b in later:
         first = [c for c in told if c.tags["bracket"] == b and c.tags["rung"] == 0]
-        assert first[0].budget == 27
+        assert first[0].budget >= 9
     assert len(s.schedule) == 8  # n_brackets still bounds the brackets
-    assert s.schedule[adj["bracket"]:] == hyperband_schedule(27, 27, 3, 8)[
+    assert s.schedule[adj["bracket"] :] == hyperband_schedule(9, 27, 3, 8)[
         : 8 - adj["bracket"]
     ]
 
@@ -206,23 +212,38 @@ def test_without_adapt_the_schedule_is_hyperbands_whatever_the_scores():
     assert s.adjustments == [] and s.schedule == hyperband_schedule(1, 27, 3, 8)
 
 
-@pytest.mark.parametrize("sampler", ["gp", "bohb"])
-def test_model_based_first_rungs_follow_the_full_budget(sampler):
-    # once small budgets are found to mislead, the models use the others:
-    # later first rungs land nearer the full budget's optimum than random ones
-    def later_first_rungs(sampler, seed):
-        s = HyperbandStrategy(SPACE2, 1, 27, sampler=sampler, random_state=seed,
-                              n_brackets=12, adapt_min_resources=True)
-        told = run(s, _objective)
-        return [
-            (c.params["x"], c.params["y"])
-            for c in told
-            if c.tags["rung"] == 0 and c.tags["bracket"] >= 8
-        ]
+def _later_first_rungs(sampler, seed):
+    s = HyperbandStrategy(SPACE2, 1, 27, sampler=sampler, random_state=seed,
+                          n_brackets=12, adapt_min_resources=True)
+    told = run(s, _objective)
+    points = [
+        (c.params["x"], c.params["y"])
+        for c in told
+        if c.tags["rung"] == 0 and c.tags["bracket"] >= 8
+    ]
+    return s, points
 
-    model = [p for seed in range(3) for p in later_first_rungs(sampler, seed)]
-    rand = [p for seed in range(3) for p in later_first_rungs("random", seed)]
-    assert _distance(model) < 0.75 * _distance(rand)
+
+def test_gp_first_rungs_follow_the_full_budget():
+    # small budgets rank upside down: the GP's later first rungs land near
+    # the full budget's optimum, random ones do not
+    gp = [p for seed in range(3) for p in _later_first_rungs("gp", seed)[1]]
+    rand = [p for seed in range(3) for p in _later_first_rungs("random", seed)[1]]
+    assert _distance(gp) < 0.5 * _distance(rand)
+
+
+def test_bohb_leaves_out_the_budgets_that_mislead():
+    s, _ = _later_first_rungs("bohb", 0)
+    (adj,) = s.adjustments
+    model = s._model(0)
+    assert model.budgets and min(model.budgets) > adj["budget"]
+    # without adapt_min_resources, the measured disagreement still gives the
+    # budgets below it no weight
+    s = HyperbandStrategy(SPACE2, 1, 27, sampler="bohb", random_state=0,
+                          n_brackets=12)
+    run(s, _objective)
+    assert s.adjustments == []
+    assert min(s._model(0).budgets) > adj["budget"]
 
 
 def test_repeat_cycles_iterations_until_stopped():
@@ -287,7 +308,8 @@ def test_search_is_reproducible_for_any_n_jobs(sampler):
     one, two = rows(1), rows(2)
     assert one == two
     for p in one[0]:
-        assert all(type(v) is float for v in p.values())
+        assert type(p["x"]) is float and type(p["y"]) is float
+        assert type(p["n_estimators"]) is int
 
 
 def test_search_reports_rank_correlations_and_adjustments():
@@ -298,9 +320,9 @@ def test_search_reports_rank_correlations_and_adjustments():
     ).fit(X, y)
     pairs = [(c["low"], c["high"]) for c in search.rank_correlations_]
     assert pairs == [(1, 3), (3, 9), (9, 27)]
-    assert search.rank_correlations_[-1]["tau"] < 0
+    assert search.rank_correlations_[1]["tau"] < 0
     (adj,) = search.min_resources_adjustments_
-    assert adj["budget"] == 9 and adj["min_resources"] == 27
+    assert adj["budget"] == 3 and adj["min_resources"] == 9
     assert search.schedule_cost_ <= 100
     # brackets of the new plan start at 27
     starts = {
@@ -312,7 +334,7 @@ def test_search_reports_rank_correlations_and_adjustments():
         )
         if i == 0
     }
-    assert all(starts[b] == 27 for b in starts if b >= adj["bracket"])
+    assert all(starts[b] >= 9 for b in starts if b >= adj["bracket"])
     assert any(starts[b] == 1 for b in starts if b < adj["bracket"])
     off = HyperbandSearchCV(
         InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=100,
@@ -326,7 +348,7 @@ def test_verbose_prints_the_plan_and_its_cost_before_fitting(capsys):
     X, y = _data()
     search = HyperbandSearchCV(
         InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=30,
-        cv=2, random_state=0, refit=False, verbose=1,
+        cv=2, random_state=0, refit=False, verbose=1, adapt_min_resources=False,
     ).fit(X, y)
     first = capsys.readouterr().out.splitlines()[0]
     n_new = sum(rungs[0][0] for rungs in search.schedule_)

@@ -330,10 +330,16 @@ class BudgetDensityRatio:
         Share of a budget's results its good density is fitted on.
     min_points : int
         Fewest results a budget needs to get densities.
+
+    Attributes
+    ----------
+    budgets : list of int
+        The budgets whose densities are mixed.
     """
 
     def __init__(self, encoder, per_budget, weights, top_fraction, min_points):
         self.goods, self.bads, log_w = [], [], []
+        self.budgets = []
         for b in sorted(per_budget):
             units, scores = per_budget[b]
             w = weights.get(b, 0.0)
@@ -346,6 +352,7 @@ class BudgetDensityRatio:
             order = np.argsort(-scores, kind="stable")
             self.goods.append(Parzen(encoder, units[order[:n_good]], prior=False))
             self.bads.append(Parzen(encoder, units[order[n_good:]]))
+            self.budgets.append(b)
             log_w.append(math.log(w))
         log_w = np.asarray(log_w)
         self.log_w = log_w - logsumexp(log_w) if len(log_w) else log_w
