@@ -212,9 +212,9 @@ def test_without_adapt_the_schedule_is_hyperbands_whatever_the_scores():
     assert s.adjustments == [] and s.schedule == hyperband_schedule(1, 27, 3, 8)
 
 
-def _later_first_rungs(sampler, seed):
+def _later_first_rungs(sampler, seed, adapt=True):
     s = HyperbandStrategy(SPACE2, 1, 27, sampler=sampler, random_state=seed,
-                          n_brackets=12, adapt_min_resources=True)
+                          n_brackets=12, adapt_min_resources=adapt)
     told = run(s, _objective)
     points = [
         (c.params["x"], c.params["y"])
@@ -224,12 +224,21 @@ def _later_first_rungs(sampler, seed):
     return s, points
 
 
-def test_gp_first_rungs_follow_the_full_budget():
-    # small budgets rank upside down: the GP's later first rungs land near
-    # the full budget's optimum, random ones do not
-    gp = [p for seed in range(3) for p in _later_first_rungs("gp", seed)[1]]
-    rand = [p for seed in range(3) for p in _later_first_rungs("random", seed)[1]]
-    assert _distance(gp) < 0.5 * _distance(rand)
+@pytest.mark.parametrize("sampler, adapt", [("gp", True), ("gp", False),
+                                            ("bohb", False)])
+def test_model_first_rungs_follow_the_full_budget(sampler, adapt):
+    # small budgets rank upside down: the models' later first rungs land
+    # near the full budget's optimum, random ones do not (BOHB fitted on
+    # the highest budget with enough results, as before, stays far off).
+    # BOHB with adapt_min_resources=True is left out: its later brackets
+    # start at 9 and have too few results there to beat random by half.
+    model = [
+        p for seed in range(3) for p in _later_first_rungs(sampler, seed, adapt)[1]
+    ]
+    rand = [
+        p for seed in range(3) for p in _later_first_rungs("random", seed, adapt)[1]
+    ]
+    assert _distance(model) < 0.5 * _distance(rand)
 
 
 def test_bohb_leaves_out_the_budgets_that_mislead():

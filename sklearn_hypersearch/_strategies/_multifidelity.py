@@ -117,7 +117,7 @@ def rank_correlations(scores_by_point, budgets):
             a, b = (_failures_last(v) for v in zip(*pairs))
             if np.ptp(a) > 0 and np.ptp(b) > 0:
                 # [0]: the statistic (named ``correlation`` before SciPy 1.10)
-                tau = float(kendalltau(a, b)[0])
+                tau = round(float(kendalltau(a, b)[0]), 12)
         out.append({"low": low, "high": high, "tau": tau, "n_pairs": len(pairs)})
     return out
 
