@@ -129,7 +129,7 @@ def _run_child(name, log, ckpt, out, kill_after=None, sig=None):
     env = {**os.environ, "PYTHONPATH": ROOT, "OMP_NUM_THREADS": "1"}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, preexec_fn=_default_sigint)
     if kill_after is not None:
         try:
             proc.wait(timeout=kill_after)
@@ -139,6 +139,12 @@ def _run_child(name, log, ckpt, out, kill_after=None, sig=None):
     if kill_after is None and proc.returncode != 0:
         raise RuntimeError(f"{name} failed:\n{err.decode()}")
     return time.perf_counter() - start, proc.returncode
+
+
+def _default_sigint():
+    # a process started in the background of a shell ignores SIGINT, and so
+    # would its children: Python then never raises KeyboardInterrupt
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _log(path):

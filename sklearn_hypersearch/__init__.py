@@ -3,6 +3,7 @@
 from sklearn_hypersearch._search._bayes import BayesSearchCV
 from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
+from sklearn_hypersearch._search._gradient import GradientSearchCV
 from sklearn_hypersearch._search._hyperband import HyperbandSearchCV
 from sklearn_hypersearch._space import (
     Categorical,
@@ -36,6 +37,7 @@ __all__ = [
     "Distribution",
     "EvolutionSearchCV",
     "EvolutionStrategy",
+    "GradientSearchCV",
     "HyperbandSearchCV",
     "HyperbandStrategy",
     "Integer",

@@ -26,6 +26,10 @@ SMALL = {
     "CoarseToFineSearchCV": dict(n_iter=6, n_stages=2, top_k=2),
     # an int n_points: "auto" follows n_jobs, which changes the candidates
     "BayesSearchCV": dict(n_iter=6, n_initial_points=3),
+    # QuadraticClassifier has no hypergradient back-end: the documented
+    # model-agnostic fallback
+    # (a wide stencil, so that the failing-fit test reaches x > 0.5)
+    "GradientSearchCV": dict(n_iter=8, gradient="finite_difference", fd_step=0.2),
 }
 
 SEARCHES = [RandomSearch] + [
@@ -180,3 +184,27 @@ def test_verbose_reports_progress(cls, capsys):
         if line.startswith(f"[{cls.__name__}]")
     ]
     assert lines and "best score" in lines[-1]
+
+
+@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+def test_verbose_one_prints_one_line_per_batch_naming_the_metric(cls, capsys):
+    import re
+
+    X, y = toy_data()
+    scorer = make_scorer(lambda y_true, y_pred: 1.0)  # any callable scorer
+    search = make(cls, QuadraticClassifier(), SPACE, verbose=1)
+    search.set_params(scoring={"sq": scorer, "neg": scorer}, refit="sq").fit(X, y)
+    out = capsys.readouterr().out.splitlines()
+    assert not any(line.startswith("Fitting") for line in out)  # scikit-learn's
+    lines = [line for line in out if line.startswith(f"[{cls.__name__}]")]
+    # one line per batch (a batch is one call or more: one per resource)
+    assert len(lines) == len(out) <= search.n_batches_
+    pattern = re.compile(
+        rf"\[{cls.__name__}\] batch (\d+): (\d+)/(\d+) candidates, best sq 1, "
+        r"[\d.]+ s(, about \d+ s left)?$"
+    )
+    matches = [pattern.match(line) for line in lines]
+    assert all(matches), lines
+    assert [int(m.group(1)) for m in matches] == list(range(1, len(lines) + 1))
+    done = [int(m.group(2)) for m in matches]
+    assert done == sorted(done) and done[-1] == len(search.cv_results_["params"])

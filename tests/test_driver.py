@@ -120,13 +120,17 @@ def test_stopping_rules_end_the_search_and_say_why():
     assert full.stop_reason_ == "budget"
     assert len(full.cv_results_["params"]) == 40
 
-    target = RandomSearch(QuadraticClassifier(), space, target_score=-1e-4, **kw).fit(
-        X, y
-    )
+    # the target: the best of the full run's first 12 candidates; the search
+    # stops after the batch (of 2) that reaches it
+    first = full.cv_results_["mean_test_score"][:12]
+    best = int(np.argmax(first))
+    target = RandomSearch(
+        QuadraticClassifier(), space, target_score=float(first[best]), **kw
+    ).fit(X, y)
     assert target.stop_reason_ == "target_score"
     scores = target.cv_results_["mean_test_score"]
-    assert 2 < len(scores) < 40
-    assert scores.max() >= -1e-4 and scores[:-2].max() < -1e-4
+    assert len(scores) == (best // 2 + 1) * 2
+    assert scores.max() >= first[best] and scores[:-2].max() < first[best]
 
     patient = RandomSearch(
         QuadraticClassifier(), space, patience=6, min_improvement=1e-3, **kw

@@ -688,7 +688,7 @@ def test_n_iter_spends_at_most_that_many_full_resource_evaluations(n_iter):
     # more rows than n_iter (cheap ones): the driver did not cut a bracket
     assert len(res["params"]) > n_iter
     assert search.n_candidates_ == [[n for n, _ in b] for b in search.schedule_]
-    assert search.stop_reason_ == "exhausted"
+    assert search.stop_reason_ == "budget"
     # the cost of ``n_iter`` candidates of RandomizedSearchCV: about as many
     # fits' worth of resource, never more
     assert 0.6 * n_iter < search.schedule_cost_ <= n_iter

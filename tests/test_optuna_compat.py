@@ -112,3 +112,86 @@ def test_every_search_takes_optuna_distributions(cls, od):
     search = make(cls, QuadraticClassifier(), distributions).fit(X, y)
     for params in search.cv_results_["params"]:
         _check_inside(params, distributions)
+
+
+def _typical_optuna_code(SearchCV, **budget):
+    """``OptunaSearchCV`` code as users write it; only the class and the
+    budget's names (``n_trials`` -> ``n_iter``, ``timeout`` -> ``max_time``)
+    change from one run to the other."""
+    from optuna.distributions import (
+        CategoricalDistribution,
+        FloatDistribution,
+        IntDistribution,
+    )
+
+    X, y = load_iris(return_X_y=True)
+    param_distributions = {
+        "C": FloatDistribution(1e-2, 1e2, log=True),
+        "gamma": FloatDistribution(1e-4, 1e-1, log=True),
+        "coef0": FloatDistribution(0.0, 1.0, step=0.25),
+        "degree": IntDistribution(2, 4),
+        "kernel": CategoricalDistribution(["rbf", "poly"]),
+    }
+    search = SearchCV(
+        SVC(),
+        param_distributions,
+        cv=3,
+        scoring="accuracy",
+        refit=True,
+        return_train_score=True,
+        random_state=0,
+        n_jobs=1,
+        verbose=0,
+        **budget,
+    )
+    search.fit(X, y)
+    return search, param_distributions, X, y
+
+
+def test_typical_optuna_search_code_in_one_piece():
+    pytest.importorskip("optuna")
+    pd = pytest.importorskip("pandas")
+    # from optuna_integration import OptunaSearchCV
+    search, distributions, X, y = _typical_optuna_code(
+        BayesSearchCV, n_iter=12, max_time=600
+    )
+    assert search.stop_reason_ == "budget"
+    # the fitted attributes both searches have
+    _check_inside(search.best_params_, distributions)
+    assert search.predict(X).shape == y.shape
+    assert search.score(X, y) == pytest.approx((search.predict(X) == y).mean())
+    assert search.n_splits_ == 3 and search.refit_time_ >= 0
+    assert search.best_estimator_.get_params()["C"] == search.best_params_["C"]
+    # what the migration page gives for Optuna's own attributes
+    trials = search.cv_results_["params"]  # trials_
+    assert len(trials) == 12  # n_trials_
+    for params in trials:
+        _check_inside(params, distributions)
+    table = pd.DataFrame(search.cv_results_)  # trials_dataframe()
+    assert table.shape[0] == 12
+    assert {"param_C", "mean_test_score", "mean_train_score"} <= set(table)
+    best_trial = table.iloc[search.best_index_]  # best_trial_
+    assert best_trial["params"] == search.best_params_
+    assert best_trial["mean_test_score"] == search.best_score_
+
+
+def test_typical_optuna_search_code_same_kind_of_result():
+    pytest.importorskip("optuna")
+    integration = pytest.importorskip("optuna_integration")
+    pytest.importorskip("pandas")  # OptunaSearchCV.fit needs it
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    theirs, distributions, X, y = _typical_optuna_code(
+        integration.OptunaSearchCV, n_trials=12, timeout=600
+    )
+    ours, _, _, _ = _typical_optuna_code(BayesSearchCV, n_iter=12, max_time=600)
+    assert len(ours.cv_results_["params"]) == len(theirs.trials_) == 12
+    assert theirs.trials_dataframe().shape[0] == len(ours.cv_results_["params"])
+    for search in (theirs, ours):
+        _check_inside(search.best_params_, distributions)
+        assert search.predict(X).shape == y.shape
+        assert isinstance(search.best_score_, float)
+        assert search.n_splits_ == 3 and search.refit_time_ >= 0
+    for name, value in theirs.best_params_.items():
+        assert type(ours.best_params_[name]) is type(value), name

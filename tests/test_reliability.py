@@ -380,15 +380,15 @@ class _BudgetBatch(RandomSearch):
 def test_a_resume_whose_proposals_differ_never_duplicates_rows(tmp_path, fit_log):
     X, y = toy_data()
     ckpt = str(tmp_path / "search.jsonl")
-    grid = {"x": [i / 10 for i in range(10)]}
     est = QuadraticClassifier(log_fits=True)
     kw = dict(n_iter=6, cv=2, random_state=0, checkpoint=ckpt)
-    first = _BudgetBatch(est, grid, batch_size=3, **kw).fit(X, y)
+    first = _BudgetBatch(est, SPACE, batch_size=3, **kw).fit(X, y)
     fit_log.clear()
+    # other batches draw other points: some restored ones do not come again
     with pytest.warns(UserWarning, match=r"did not propose \d of the restored"):
-        again = _BudgetBatch(est, grid, batch_size=4, **dict(kw, n_iter=10)).fit(X, y)
+        again = _BudgetBatch(est, SPACE, batch_size=4, **dict(kw, n_iter=10)).fit(X, y)
     params = [p["x"] for p in again.cv_results_["params"]]
-    assert len(params) == len(set(params)) == 10  # every point once
+    assert len(params) == len(set(params)) == 10  # restored, then 4 new
     assert params[:6] == [p["x"] for p in first.cv_results_["params"]]
     # only the 4 new points were fitted (2 splits each), then the refit
     assert len(fit_log) == 4 * 2 + 1

@@ -720,7 +720,85 @@ def test_skopt_stoppers_stop_our_search():
     search = BayesSearchCV(
         QuadraticClassifier(), {"x": Real(0.0, 1.0)}, n_iter=30, cv=2, random_state=0
     )
-    search.fit(X, y, callback=[callbacks.DeadlineStopper(600),
-                               callbacks.DeltaYStopper(1e9, n_best=3)])
+    search.fit(
+        X,
+        y,
+        callback=[
+            callbacks.DeadlineStopper(600),
+            callbacks.DeltaYStopper(1e9, n_best=3),
+        ],
+    )
     assert search.stop_reason_ == "callback"
     assert len(search.cv_results_["params"]) == 3
+
+
+def test_typical_skopt_code_in_one_piece():
+    # scikit-optimize's usual BayesSearchCV code, everything from skopt but
+    # the class: two spaces with their budgets, a GP with EI after six
+    # initial points, skopt's stoppers, its results and its plot
+    pytest.importorskip("skopt")
+    from sklearn.datasets import load_iris
+
+    # from skopt import BayesSearchCV
+    from skopt.callbacks import DeadlineStopper, DeltaYStopper
+    from skopt.plots import plot_convergence
+    from skopt.space import Categorical, Integer, Real
+
+    X, y = load_iris(return_X_y=True)
+    space_a = {
+        "C": Real(1e-3, 1e3, prior="log-uniform"),
+        "gamma": Real(1e-4, 1e1, prior="log-uniform"),
+        "kernel": Categorical(["rbf"]),
+    }
+    space_b = {
+        "C": Real(1e-3, 1e3, prior="log-uniform"),
+        "degree": Integer(1, 4),
+        "kernel": Categorical(["poly"]),
+    }
+    opt = BayesSearchCV(
+        SVC(),
+        search_spaces=[(space_a, 10), (space_b, 20)],
+        optimizer_kwargs={
+            "base_estimator": "GP",
+            "acq_func": "EI",
+            "n_initial_points": 6,
+        },
+        cv=3,
+        random_state=0,
+    )
+    assert opt.total_iterations == 30
+    opt.fit(X, y, callback=[DeadlineStopper(60), DeltaYStopper(1e-4)])
+
+    res = opt.cv_results_
+    n = len(res["params"])
+    # the stoppers may end the whole search early; otherwise the budget does
+    assert (opt.stop_reason_, n == 30) in {("budget", True), ("callback", False)}
+    phases = res["phase"].tolist()
+    assert phases == sorted(phases) and phases[:10] == [0] * min(n, 10)
+    assert [p["kernel"] for p in res["params"]] == [
+        "rbf" if phase == 0 else "poly" for phase in phases
+    ]
+    # the proposals after the initial design come from the GP
+    proposed = res["proposed_by"][:10].tolist()
+    assert proposed == (["initial"] * 6 + ["gp"] * 4)[: len(proposed)]
+
+    first, second = opt.optimizer_results_
+    scores = res["mean_test_score"]
+    for phase, result in enumerate((first, second)):
+        rows = [i for i in range(n) if phases[i] == phase]
+        assert len(result.x_iters) == len(result.func_vals) == len(rows)
+        np.testing.assert_allclose(result.func_vals, -scores[rows])
+    best = min((r for r in (first, second) if len(r.func_vals)), key=lambda r: r.fun)
+    assert -best.fun == pytest.approx(opt.best_score_)
+    assert dict(zip(best.space.dimension_names, best.x)) == opt.best_params_
+    assert type(opt.best_params_["C"]) is float
+
+    plt = pytest.importorskip("matplotlib.pyplot")
+    plt.close("all")  # skopt draws on the current axes
+    ax = plot_convergence(*opt.optimizer_results_)
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    for line, result in zip(lines, opt.optimizer_results_):
+        np.testing.assert_allclose(
+            line.get_ydata(), np.minimum.accumulate(result.func_vals)
+        )

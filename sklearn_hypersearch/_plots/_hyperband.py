@@ -59,7 +59,7 @@ def plot_hyperband(search, *, metric=None):
     >>> search.n_candidates_
     [[4, 2, 1], [3, 1], [3]]
     >>> [len(ax.get_lines()) for ax in axes]
-    [4, 3, 3]
+    [4, 2, 3]
     >>> axes[0].get_xlabel(), axes[0].get_title()
     ('n_samples', 'bracket 0: 4 candidates')
     """

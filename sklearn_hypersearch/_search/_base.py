@@ -301,7 +301,12 @@ class _BaseHyperSearch(BaseSearchCV):
         for key in [k for k in results if k.startswith("mean_train_")]:
             # scikit-optimize ranks training scores too; scikit-learn does not
             results["rank_" + key[len("mean_") :]] = _rank(results[key])
-        return results
+        # scikit-learn's columns first, the search's own (provenance) after
+        own = set(more_results or ())
+        return {
+            **{k: v for k, v in results.items() if k not in own},
+            **{k: v for k, v in results.items() if k in own},
+        }
 
     def _checked_space(self):
         """The user's space as a Space, checked against the estimator."""
@@ -336,6 +341,19 @@ def _param_columns(candidate_params):
             mask[i] = False
         out[key] = np.ma.MaskedArray(data, mask=mask)
     return out
+
+
+def _strategy_rng(search, seed):
+    """The strategy's generator: the seed mixed with the search class's name.
+
+    With one ``random_state``, two search classes would otherwise start from
+    the same design points (every Sobol design would be the same), and their
+    convergence curves lie on top of each other.
+    """
+    import zlib
+
+    salt = zlib.crc32(type(search).__name__.encode("utf-8"))
+    return np.random.default_rng([int(seed), salt])
 
 
 def _check_callbacks(callback):
@@ -443,6 +461,8 @@ class _SearchRun:
         self.continuation = search._continuation()
         self.states = {}  # key -> fitted model of each split
         self.row_candidates = []  # the Candidate of each row
+        self.told_keys = set()  # points told by initial_results
+        self.n_reported = 0  # batches reported (verbose)
         self.stopper = _Stopper(
             budget=self.budget,
             max_time=search.max_time,
@@ -475,7 +495,7 @@ class _SearchRun:
             recorded = read_header_seed(search.checkpoint)
             if recorded is not None:
                 self.seed = recorded
-        self.strategy = search._make_strategy(self.space, _as_generator(self.seed))
+        self.strategy = search._make_strategy(self.space, _strategy_rng(search, self.seed))
         self.tag_names = sorted(getattr(self.strategy, "result_tags", ()))
         if search.checkpoint is not None:
             self.tag_names = sorted({*self.tag_names, "restored"})
@@ -486,6 +506,7 @@ class _SearchRun:
             )
             if told[0]:
                 self.strategy.tell(*told)
+                self.told_keys = {self.space.key(p) for p in told[0]}
         if search.checkpoint is None:
             return
         header = fingerprint(
@@ -594,7 +615,7 @@ class _SearchRun:
             remaining = None if self.budget is None else self.budget - self.n_done
             batch = self.strategy.ask(remaining)
             if not batch:
-                return "exhausted"
+                return self._ended()
             rows, complete, n_new, n_served = self._evaluate(batch, search_ctx)
             if not complete:
                 return "max_time"
@@ -612,7 +633,19 @@ class _SearchRun:
             # a strategy that proposes only what it was told would never end
             idle = 0 if n_new or n_served else idle + 1
             if idle >= 3:
+                return self._ended()
+
+    def _ended(self):
+        """Why a strategy with nothing more to propose ended: ``"exhausted"``
+        if it proposed every point of a finite space, else ``"budget"`` (its
+        schedule, generations, stages or phases are done)."""
+        n_values = self.space.n_values
+        if math.isfinite(n_values):
+            seen = {self.space.key(c.params) for c in self.row_candidates}
+            seen |= self.told_keys
+            if len(seen) >= n_values:
                 return "exhausted"
+        return "budget"
 
     def _evaluate(self, batch, search_ctx):
         """Rows of a batch's candidates: restored, known or newly evaluated.
@@ -689,7 +722,8 @@ class _SearchRun:
         try:
             with _quiet_sklearn():
                 try:
-                    self.evaluate_candidates(params, **kwargs)
+                    with _quiet_verbose(self.search):
+                        self.evaluate_candidates(params, **kwargs)
                 except ValueError as exc:
                     if self.search.error_score == "raise" or not is_all_failed(exc):
                         raise
@@ -872,16 +906,33 @@ class _SearchRun:
         self.stopper.update([s for s, k in zip(scores, keep) if k])
 
     def _report(self):
+        """One line per batch (``verbose >= 1``): candidates done of the
+        total, the best score so far with its metric, time and ETA."""
         verbose = self.search.verbose
         if not verbose or not isinstance(verbose, numbers.Number):
             return
-        best = self.strategy.best
-        best_txt = f"{best[1]:.5g}" if best is not None else "nan"
-        budget = "" if self.budget is None else f"/{self.budget}"
+        self.n_reported += 1
+        total = self.budget
+        if total is None:
+            total = getattr(self.strategy, "n_planned", None)
+        results = self.recorder.results
+        scores = np.asarray(results[self.score_key], dtype=float)
+        counted = [
+            r
+            for r, c in enumerate(self.row_candidates)
+            if self.search._counts_for_stopping(c) and np.isfinite(scores[r])
+        ]
+        metric = _metric_name(self.search.scoring, self.score_key)
+        best = f"{scores[counted].max():.5g}" if counted else "none yet"
+        elapsed = time.perf_counter() - self.stopper.start
+        done = f"{self.n_done}/{total}" if total else f"{self.n_done}"
+        eta = ""
+        if total and 0 < self.n_done < total:
+            eta = f", about {elapsed / self.n_done * (total - self.n_done):.0f} s left"
         print(
-            f"[{type(self.search).__name__}] batch {self.n_calls}: "
-            f"{self.n_done}{budget} candidates, best score {best_txt}, "
-            f"{time.perf_counter() - self.stopper.start:.1f}s"
+            f"[{type(self.search).__name__}] batch {self.n_reported}: {done} "
+            f"candidates, best {metric} {best}, {elapsed:.1f} s{eta}",
+            flush=True,
         )
 
 
@@ -900,6 +951,31 @@ def _score_names(scoring):
     if isinstance(scoring, (list, tuple, set, frozenset)):
         return sorted(scoring)
     return None
+
+
+class _quiet_verbose:
+    """At ``verbose=1``, the driver's line per batch replaces scikit-learn's
+    "Fitting k folds for each of n candidates" per call (higher levels keep
+    scikit-learn's messages)."""
+
+    def __init__(self, search):
+        self.search = search
+
+    def __enter__(self):
+        self.verbose = self.search.verbose
+        if self.verbose == 1:
+            self.search.verbose = 0
+
+    def __exit__(self, *exc):
+        self.search.verbose = self.verbose
+
+
+def _metric_name(scoring, score_key):
+    """The metric a ``mean_test_*`` column holds, as the user named it."""
+    name = score_key[len("mean_test_") :]
+    if name == "score" and isinstance(scoring, str):
+        return scoring
+    return name
 
 
 class _quiet_sklearn(warnings.catch_warnings):

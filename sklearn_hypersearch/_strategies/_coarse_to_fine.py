@@ -278,6 +278,11 @@ class CoarseToFineStrategy(BaseStrategy):
         self._ranking = []
 
     # -- protocol --------------------------------------------------------
+    @property
+    def n_planned(self):
+        """Candidates of all stages (they sum to ``n_iter``)."""
+        return sum(self.stage_budgets)
+
     def _ask(self, n):
         # Regions are built from what was told when the stage starts: tell a
         # stage's scores before asking for the next one.

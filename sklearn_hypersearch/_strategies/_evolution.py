@@ -241,6 +241,15 @@ class EvolutionStrategy(BaseStrategy):
 
     # -- public views -------------------------------------------------------
     @property
+    def n_planned(self):
+        """Candidates of ``max_generations`` generations (None without it)."""
+        if self.max_generations is None:
+            return None
+        return self.population_size + (self.max_generations - 1) * (
+            self.population_size - self.n_elite
+        )
+
+    @property
     def population(self):
         """The current parents as ``(Candidate, score)``, best first."""
         return [(self._candidate(ind), ind.score) for ind in self._population]

@@ -476,6 +476,11 @@ class HyperbandStrategy(BaseStrategy):
         return schedule_cost(self.schedule, self.max_resources)
 
     @property
+    def n_planned(self):
+        """Candidates the schedule evaluates (rows of all its rungs)."""
+        return sum(n for rungs in self.schedule for n, _ in rungs)
+
+    @property
     def rungs_done(self):
         return [list(rungs) for rungs in self._done if rungs]
 

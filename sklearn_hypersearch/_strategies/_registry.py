@@ -19,6 +19,7 @@ from types import MappingProxyType
 from sklearn_hypersearch._strategies._bayes import SURROGATES, BayesStrategy
 from sklearn_hypersearch._strategies._coarse_to_fine import CoarseToFineStrategy
 from sklearn_hypersearch._strategies._evolution import EvolutionStrategy
+from sklearn_hypersearch._strategies._gradient import GradientStrategy
 from sklearn_hypersearch._strategies._hyperband import _SAMPLERS, HyperbandStrategy
 from sklearn_hypersearch._strategies._random import RandomStrategy
 from sklearn_hypersearch._strategies._sequential import SequentialStrategy
@@ -114,4 +115,9 @@ STRATEGIES = (
     ),
     RegisteredStrategy("coarse_to_fine", CoarseToFineStrategy, {"n_iter": 20}),
     RegisteredStrategy("sequential", SequentialStrategy, build=_phases),
+    # told gradients need a back-end's columns: the scores-only modes here
+    *(
+        RegisteredStrategy(f"gradient-{mode}", GradientStrategy, {"gradient": mode})
+        for mode in ("finite_difference", "surrogate")
+    ),
 )

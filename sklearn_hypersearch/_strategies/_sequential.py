@@ -56,6 +56,11 @@ class SequentialStrategy(BaseStrategy):
     [0, 0, 1]
     """
 
+    @property
+    def n_planned(self):
+        """Candidates of all phases (their budgets)."""
+        return sum(budget for _, budget in self.phases)
+
     def __init__(self, phases):
         phases = list(phases)
         if not phases:
