@@ -385,4 +385,4 @@ def test_max_time_runs_hyperband_iterations_until_it_is_spent(monkeypatch):
         InvertedClassifier(), SPACE2, resource="n_estimators", max_resources=9,
         cv=2, random_state=0, refit=False,
     ).fit(X, y)
-    assert search.stop_reason_ == "exhausted" and len(search.n_resources_) == one
+    assert search.stop_reason_ == "budget" and len(search.n_resources_) == one
