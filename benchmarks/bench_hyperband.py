@@ -321,6 +321,9 @@ def main(argv=None):
     figure = args.figure
     if args.out and figure is None:
         figure = os.path.join(os.path.dirname(args.out) or ".", "hyperband_anytime.png")
+    for path in (figure, args.out):
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     if figure:
         _hb_report.anytime_figure(tasks, stores, figure)
     if args.out:
