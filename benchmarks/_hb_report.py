@@ -392,6 +392,10 @@ def speedup_table(summaries):
     return "\n".join(lines)
 
 
+N_TASKS = 5  # the tasks of _hb_tasks.make_tasks
+MIN_SEEDS = 10  # the protocol
+
+
 @dataclass
 class Report:
     summaries: list
@@ -444,6 +448,20 @@ class Report:
             "searches are compared with it at its compute, seed by seed.",
             "",
         ]
+        seeds = sorted({x for s in self.summaries for r in s.rows.values()
+                        for x in r["seeds"]})
+        methods = dict.fromkeys(m for s in self.summaries for m, _ in _ordered(s.rows))
+        if len(self.summaries) < N_TASKS or len(seeds) < MIN_SEEDS:
+            # say so where the report is read, not only in the command line
+            head += [
+                f"**A subset of the protocol**: {len(self.summaries)} of the "
+                f"{N_TASKS} tasks ({', '.join(s.name for s in self.summaries)}), "
+                f"seeds {', '.join(map(str, seeds))} (the protocol asks for at "
+                f"least {MIN_SEEDS} seeds on every task); methods: "
+                f"{', '.join(LABELS.get(m, m) for m in methods)}. The issue's "
+                "targets are not measured by a run this small.",
+                "",
+            ]
         if figure:
             head += [
                 f"![Anytime curves: median best full-resource CV score against "
