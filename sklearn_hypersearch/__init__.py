@@ -5,6 +5,7 @@ from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
 from sklearn_hypersearch._search._gradient import GradientSearchCV
 from sklearn_hypersearch._search._hyperband import HyperbandSearchCV
+from sklearn_hypersearch._search._pbt import PopulationBasedSearchCV
 from sklearn_hypersearch._space import (
     Categorical,
     Dimension,
@@ -22,6 +23,7 @@ from sklearn_hypersearch._strategies import (
 )
 from sklearn_hypersearch._strategies._bayes import BayesStrategy
 from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
+from sklearn_hypersearch._strategies._pbt import PopulationBasedStrategy
 
 __version__ = "0.1.0.dev0"
 
@@ -41,6 +43,8 @@ __all__ = [
     "HyperbandSearchCV",
     "HyperbandStrategy",
     "Integer",
+    "PopulationBasedSearchCV",
+    "PopulationBasedStrategy",
     "RandomStrategy",
     "Real",
     "Space",

@@ -20,6 +20,7 @@ from sklearn_hypersearch._plots._evaluations import plot_evaluations
 from sklearn_hypersearch._plots._evolution import plot_evolution
 from sklearn_hypersearch._plots._hyperband import plot_hyperband
 from sklearn_hypersearch._plots._partial_dependence import plot_partial_dependence
+from sklearn_hypersearch._plots._pbt import plot_population, plot_schedule
 
 __all__ = [
     "plot_convergence",
@@ -27,4 +28,6 @@ __all__ = [
     "plot_evolution",
     "plot_hyperband",
     "plot_partial_dependence",
+    "plot_population",
+    "plot_schedule",
 ]

@@ -30,6 +30,7 @@ SMALL = {
     # model-agnostic fallback
     # (a wide stencil, so that the failing-fit test reaches x > 0.5)
     "GradientSearchCV": dict(n_iter=8, gradient="finite_difference", fd_step=0.2),
+    "PopulationBasedSearchCV": dict(population_size=4, n_steps=3),
 }
 
 SEARCHES = [RandomSearch] + [
@@ -37,6 +38,9 @@ SEARCHES = [RandomSearch] + [
     for name in sklearn_hypersearch.__all__
     if name.endswith("SearchCV")
 ]
+#: The searches of spaces without a continuous dimension: GradientSearchCV
+#: refuses those before any fit (tests/test_gradient.py checks the error).
+DISCRETE_SEARCHES = [cls for cls in SEARCHES if cls.__name__ != "GradientSearchCV"]
 
 
 def make(cls, estimator, space, **kwargs):

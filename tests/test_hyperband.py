@@ -10,7 +10,7 @@ import pytest
 from joblib import parallel_backend
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import Ridge
-from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -489,8 +489,6 @@ def test_multimetric_refit_uses_the_named_metric_at_full_resource():
         (dict(max_resources=1000), 2, "greater than the number of samples"),
         (dict(min_resources=2, factor=2), 2, "leaves 1 training samples"),
         (dict(min_resources=1), 2, "one per class of 2"),
-        (dict(), KFold(2, shuffle=True), "same splits"),
-        (dict(), ShuffleSplit(2), "same splits"),
         (dict(factor=1), 2, "factor"),
         (dict(sampler="grid"), 2, "sampler"),
         (dict(min_resources=0), 2, "min_resources"),

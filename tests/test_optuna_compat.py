@@ -14,7 +14,7 @@ from sklearn.svm import SVC
 
 from sklearn_hypersearch import BayesSearchCV
 from tests._helpers import QuadraticClassifier, toy_data
-from tests.test_common import SEARCHES, make
+from tests.test_common import DISCRETE_SEARCHES, SEARCHES, make
 from tests.test_space_foreign import fake_optuna
 
 
@@ -102,7 +102,7 @@ def test_same_kind_of_result_as_optuna_search_cv():
     assert isinstance(theirs.best_score_, float)
 
 
-@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", DISCRETE_SEARCHES, ids=lambda c: c.__name__)
 def test_every_search_takes_optuna_distributions(cls, od):
     X, y = toy_data()
     distributions = {

@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn_hypersearch import Categorical, Space
 from sklearn_hypersearch._space import as_dimension
 from tests._helpers import QuadraticClassifier, toy_data
-from tests.test_common import SEARCHES, make
+from tests.test_common import DISCRETE_SEARCHES, SEARCHES, make
 
 
 def _as_choice(value):
@@ -103,7 +103,7 @@ def _documents(n=40):
     return docs, y
 
 
-@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", DISCRETE_SEARCHES, ids=lambda c: c.__name__)
 def test_search_with_tuples_of_tuples(cls):
     # scikit-learn's test_search_with_2d_array, for every search class
     space = {"vect__ngram_range": ((1, 1), (1, 2)), "vect__norm": ("l1", "l2")}
@@ -116,7 +116,7 @@ def test_search_with_tuples_of_tuples(cls):
     assert {p["vect__norm"] for p in search.cv_results_["params"]} <= {"l1", "l2"}
 
 
-@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", DISCRETE_SEARCHES, ids=lambda c: c.__name__)
 def test_two_numbers_tuple_means_two_values_in_every_search(cls):
     X, y = toy_data()
     search = make(cls, QuadraticClassifier(), {"x": (0.1, 0.9)})
@@ -145,7 +145,7 @@ def test_bad_spaces_are_refused_before_any_fit(cls, value, error, match):
     assert QuadraticClassifier.fit_log == []
 
 
-@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", DISCRETE_SEARCHES, ids=lambda c: c.__name__)
 def test_identical_subspaces_are_merged_with_a_warning(cls):
     X, y = toy_data()
     once = {"x": [0.1, 0.3, 0.5], "flag": [True, False]}

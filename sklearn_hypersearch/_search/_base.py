@@ -13,13 +13,16 @@ import warnings
 from abc import abstractmethod
 
 import numpy as np
+import sklearn
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from scipy.stats import rankdata
 from sklearn.utils import check_random_state
+from sklearn.utils import metadata_routing
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import indexable
 
 from sklearn_hypersearch._search._checkpoint import (
     Checkpoint,
@@ -46,6 +49,9 @@ from sklearn_hypersearch._utils._validation import check_space_for_estimator
 # a kill loses at most one call. The split depends on the batch and the
 # number of splits only, never on n_jobs, so candidates stay the same.
 _CALL_FITS = 64
+
+#: (major, minor) of the installed scikit-learn
+_SKLEARN_VERSION = tuple(int(p) for p in sklearn.__version__.split(".")[:2])
 
 # Parameters that change neither the candidates nor the rows of a checkpoint.
 _LIFECYCLE = frozenset(
@@ -132,6 +138,10 @@ class _BaseHyperSearch(BaseSearchCV):
         self.checkpoint = checkpoint
         self.initial_results = initial_results
 
+    # fit(callback=...) is the search's own, not metadata to route (without
+    # this, scikit-learn would make a public set_fit_request(callback=...))
+    __metadata_request__fit = {"callback": metadata_routing.UNUSED}
+
     #: Name of the constructor parameter that holds the search space.
     _space_attr = "param_distributions"
 
@@ -208,6 +218,8 @@ class _BaseHyperSearch(BaseSearchCV):
         # and n_splits_ before _run_search).
         self._validate_params()
         callbacks = _check_callbacks(callback)
+        # scoring and refit first, as scikit-learn's fit checks them
+        self._get_scorers()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         split_params = self._get_routed_params_for_fit(params).splitter.split
         n_splits = cv.get_n_splits(X, y, **split_params)
@@ -216,7 +228,21 @@ class _BaseHyperSearch(BaseSearchCV):
                 f"cv={self.cv!r} yields no train/test split (an exhausted "
                 "iterator?); the search needs at least one."
             )
-        self._checked_cv_orig = cv
+        # The splits are read once: every batch is scored on the same ones,
+        # whatever the splitter (one that can be iterated only once, or that
+        # shuffles without a fixed random_state).
+        splits = [
+            (np.asarray(train), np.asarray(test))
+            for train, test in cv.split(X, y, **split_params)
+        ]
+        if len(splits) != n_splits:
+            # scikit-learn's words for it (their tense changed in 1.8)
+            verb = "returned" if _SKLEARN_VERSION < (1, 8) else "return"
+            raise ValueError(
+                f"cv.split and cv.get_n_splits {verb} inconsistent results. "
+                f"Expected {n_splits} splits, got {len(splits)}"
+            )
+        self._checked_cv_orig = _FixedSplits(splits)
         self._check_search_inputs(X, y, split_params)
         self._fit_context = _FitContext(self, X, y, params, split_params, n_splits)
         self._fit_context.callbacks = callbacks
@@ -238,6 +264,9 @@ class _BaseHyperSearch(BaseSearchCV):
         """
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        # scikit-learn >= 1.9 resolved cv again before calling this: every
+        # hook of the run sees the splits read once in fit
+        self._checked_cv_orig = self._fit_context.cv
         space = self._checked_space()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         run = _SearchRun(self, space, evaluate_candidates, int(seed), callback_ctx)
@@ -384,6 +413,22 @@ def _count(indices):
     return int(indices.sum()) if indices.dtype == bool else len(indices)
 
 
+class _FixedSplits:
+    """The splits of one ``fit``, read once, as a splitter."""
+
+    def __init__(self, splits):
+        self.splits = splits
+
+    def get_n_splits(self, X=None, y=None, groups=None, **params):
+        return len(self.splits)
+
+    def split(self, X=None, y=None, groups=None, **params):
+        yield from self.splits
+
+    def __repr__(self):
+        return f"_FixedSplits({len(self.splits)} splits)"
+
+
 class _FitContext:
     """What one ``fit`` call knows about its data, for the loop to use.
 
@@ -392,7 +437,8 @@ class _FitContext:
     """
 
     def __init__(self, search, X, y, fit_params, split_params, n_splits):
-        self.X, self.y = X, y
+        # as scikit-learn's fit sees them (a sparse matrix that can be indexed)
+        self.X, self.y = indexable(X, y)
         self.fit_params = fit_params
         self.split_params = split_params
         self.n_splits = int(n_splits)
@@ -478,12 +524,11 @@ class _SearchRun:
 
     def _key(self, candidate):
         """A candidate's identity: its point, budget and what it continues."""
-        parent = candidate.continues
-        return (
-            self.space.key(candidate.params),
-            candidate.budget,
-            None if parent is None else self._key(parent),
-        )
+        chain = []
+        while candidate is not None:  # a loop, and flat: lineages may be long
+            chain.append((self.space.key(candidate.params), candidate.budget))
+            candidate = candidate.continues
+        return tuple(chain)
 
     # -- warm starts and checkpoints ----------------------------------------
     def prepare(self):
@@ -604,6 +649,7 @@ class _SearchRun:
                 "strategy proposed none."
             )
         self._check_some_fit_succeeded()
+        self._warn_non_finite()
 
     def _run_batches(self, search_ctx):
         """Ask, evaluate and tell until a stopping rule fires; return it."""
@@ -627,7 +673,8 @@ class _SearchRun:
             scores = np.asarray(results[self.score_key], dtype=float)[rows]
             self._update_stopper(batch, scores)
             self._forget_stale_cache(n_new)
-            self._report()
+            if n_new:  # a batch served from the cache or checkpoint is silent
+                self._report()
             if self._callbacks_stop():
                 return "callback"
             # a strategy that proposes only what it was told would never end
@@ -707,9 +754,9 @@ class _SearchRun:
             ]
             for name in self.tag_names
         }
-        kwargs = {"more_results": more}
-        if cv is not None:
-            kwargs["cv"] = cv
+        # always the search's own fixed splits (scikit-learn's default would
+        # read the user's splitter again)
+        kwargs = {"more_results": more, "cv": self.context.cv if cv is None else cv}
         batch_ctx = None
         if search_ctx is not None:
             batch_ctx = search_ctx.subcontext(
@@ -889,6 +936,34 @@ class _SearchRun:
         )
         decisions = [cb(per_subspace[b]) for cb in callbacks]
         return any(bool(d) for d in decisions)
+
+    def _warn_non_finite(self):
+        """scikit-learn's warning about non-finite scores, once per search.
+
+        It is silenced per call (a batch's failed fits have their own
+        warning); a scorer that gives NaN on fits that succeeded still says
+        so, as in scikit-learn, once for the test and once for the training
+        scores.
+        """
+        results = self.recorder.results
+        outs = self.recorder.outs
+        n = self.n_splits
+        fitted = np.array(
+            [
+                all(o.get("fit_error") is None for o in outs[i * n : (i + 1) * n])
+                for i in range(self.recorder.n_rows)
+            ],
+            dtype=bool,
+        )
+        for which in ("test", "train"):
+            keys = [k for k in results if k.startswith(f"mean_{which}_")]
+            means = [np.asarray(results[k], dtype=float) for k in keys]
+            if any((~np.isfinite(m) & fitted).any() for m in means):
+                warnings.warn(
+                    f"One or more of the {which} scores are non-finite: "
+                    f"{means[0] if len(means) == 1 else dict(zip(keys, means))}",
+                    UserWarning,
+                )
 
     def _check_some_fit_succeeded(self):
         outs = self.recorder.outs

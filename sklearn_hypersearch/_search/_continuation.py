@@ -61,11 +61,18 @@ class Continuation:
     mutable : tuple of str
         Parameters that may change between two continuations and really
         change the training that follows (tested one by one).
+    acts_when : tuple of (str, tuple) pairs
+        Mutable parameters that act only in some configurations: ``(name,
+        ((other, values), ...))`` means that ``name`` changes the training
+        only when one of the ``other`` parameters has one of its
+        ``values`` (SGD's ``eta0`` needs a ``learning_rate`` schedule that
+        reads it). Read by :func:`inert_mutable`.
     """
 
     method: str
     resource: str | None = None
     mutable: tuple = field(default_factory=tuple)
+    acts_when: tuple = field(default_factory=tuple)
 
 
 _TREES = ("max_depth", "min_samples_leaf", "max_features", "min_samples_split")
@@ -78,8 +85,31 @@ _HGB = Continuation(
 _GB = Continuation("warm_start", "n_estimators", ("learning_rate", *_TREES))
 _FOREST = Continuation("warm_start", "n_estimators", _TREES)
 _BAGGING = Continuation("warm_start", "n_estimators", ("max_samples", "max_features"))
-_MLP = Continuation("partial_fit", None, ("alpha", "learning_rate_init", "momentum"))
-_SGD = Continuation("partial_fit", None, ("alpha", "eta0", "l1_ratio", "power_t"))
+_MLP = Continuation(
+    "partial_fit",
+    None,
+    ("alpha", "learning_rate_init", "momentum"),
+    # adam keeps no momentum parameter (beta_1 plays that part)
+    (("momentum", (("solver", ("sgd",)),)),),
+)
+_PENALTIES = ("l2", "l1", "elasticnet")
+_SGD = Continuation(
+    "partial_fit",
+    None,
+    ("alpha", "eta0", "l1_ratio", "power_t"),
+    (
+        # alpha scales the penalty, and the step size of "optimal"
+        ("alpha", (("penalty", _PENALTIES), ("learning_rate", ("optimal",)))),
+        # eta0 is the step size of every schedule but "optimal" (the C of
+        # scikit-learn 1.9's passive-aggressive "pa1"/"pa2")
+        (
+            "eta0",
+            (("learning_rate", ("constant", "invscaling", "adaptive", "pa1", "pa2")),),
+        ),
+        ("l1_ratio", (("penalty", ("elasticnet",)),)),
+        ("power_t", (("learning_rate", ("invscaling",)),)),
+    ),
+)
 
 CONTINUATIONS = {
     "HistGradientBoostingClassifier": _HGB,
@@ -96,7 +126,9 @@ CONTINUATIONS = {
     "MLPRegressor": _MLP,
     "SGDClassifier": _SGD,
     "SGDRegressor": _SGD,
-    "Perceptron": Continuation("partial_fit", None, ("alpha", "eta0")),
+    "Perceptron": Continuation(
+        "partial_fit", None, ("alpha", "eta0"), (("alpha", (("penalty", _PENALTIES),)),)
+    ),
 }
 
 
@@ -118,6 +150,27 @@ def continuation_for(estimator):
         if cls.__name__ in CONTINUATIONS:
             return CONTINUATIONS[cls.__name__]
     return None
+
+
+def inert_mutable(estimator, spec):
+    """The mutable parameters of ``spec`` that ``estimator`` ignores.
+
+    Returns a dict ``{name: reason}`` for those whose :attr:`Continuation.acts_when`
+    conditions all fail in the estimator's configuration (a Pipeline's last
+    step is read).
+    """
+    _, step = final_step(estimator)
+    values = step.get_params(deep=False)
+    out = {}
+    for name, conditions in spec.acts_when:
+        if any(values.get(other) in allowed for other, allowed in conditions):
+            continue
+        needs = " or ".join(
+            f"{other} in {list(allowed)!r}" for other, allowed in conditions
+        )
+        now = ", ".join(f"{other}={values.get(other)!r}" for other, _ in conditions)
+        out[name] = f"it acts only with {needs}, and {type(step).__name__} has {now}"
+    return out
 
 
 def _apply_mutable(model, params, prefix):

@@ -17,7 +17,6 @@ from sklearn.utils.validation import _num_samples
 from sklearn_hypersearch._search._base import _BaseHyperSearch
 from sklearn_hypersearch._search._continuation import continuation_for, final_step
 from sklearn_hypersearch._search._docs import fill_doc
-from sklearn_hypersearch._space import Space
 from sklearn_hypersearch._strategies._hyperband import (
     HyperbandStrategy,
     hyperband_schedule,
@@ -248,9 +247,9 @@ class HyperbandSearchCV(_BaseHyperSearch):
     includes the resource itself, so ``best_estimator_`` is refitted with
     the full budget.
 
-    Scores are compared across rungs, so the CV splits must be the same at
-    every rung: a splitter that shuffles must have an integer
-    ``random_state``.
+    Scores are compared across rungs: the search reads the CV splits once
+    per ``fit`` and scores every rung on them, so a splitter that shuffles
+    needs no fixed ``random_state``.
 
     References
     ----------
@@ -385,14 +384,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
 
     # -- checks, before any fit ---------------------------------------------
     def _check_search_inputs(self, X, y, split_params):
-        # the driver's fit calls this hook after resolving cv, before fitting
-        if not _constant_splits(self._checked_cv_orig):
-            raise ValueError(
-                "HyperbandSearchCV compares scores across rungs, so cv must "
-                "yield the same splits at every call: set the random_state of "
-                f"{type(self._checked_cv_orig).__name__} to an int, or "
-                "shuffle=False."
-            )
+        # the driver's fit calls this hook after reading the splits once
+        # (every rung is scored on the same ones), before fitting
         self._n_samples_orig = _num_samples(X)
         n_splits = self._checked_cv_orig.get_n_splits(X, y, **split_params)
         if n_splits < 1:
@@ -639,20 +632,6 @@ class HyperbandSearchCV(_BaseHyperSearch):
         if np.isnan(scores).all():
             return int(full[0])
         return int(full[np.nanargmax(scores)])
-
-
-def _constant_splits(cv):
-    """Whether ``cv.split`` yields the same splits at every call.
-
-    A splitter that shuffles (or that has a ``random_state`` but no
-    ``shuffle``, like ShuffleSplit) must have an integer ``random_state``.
-    """
-    random_state = getattr(cv, "random_state", None)
-    if not hasattr(cv, "random_state"):
-        return True
-    if not getattr(cv, "shuffle", True):
-        return True
-    return isinstance(random_state, numbers.Integral)
 
 
 def _integer_parameter(estimator, name):

@@ -21,6 +21,7 @@ from sklearn_hypersearch._strategies._coarse_to_fine import CoarseToFineStrategy
 from sklearn_hypersearch._strategies._evolution import EvolutionStrategy
 from sklearn_hypersearch._strategies._gradient import GradientStrategy
 from sklearn_hypersearch._strategies._hyperband import _SAMPLERS, HyperbandStrategy
+from sklearn_hypersearch._strategies._pbt import _EXPLORE, PopulationBasedStrategy
 from sklearn_hypersearch._strategies._random import RandomStrategy
 from sklearn_hypersearch._strategies._sequential import SequentialStrategy
 
@@ -114,6 +115,14 @@ STRATEGIES = (
         if sampler != "tpe"
     ),
     RegisteredStrategy("coarse_to_fine", CoarseToFineStrategy, {"n_iter": 20}),
+    *(
+        RegisteredStrategy(
+            f"pbt-{explore}",
+            PopulationBasedStrategy,
+            {"population_size": 4, "n_steps": 6, "step": 2, "explore": explore},
+        )
+        for explore in _EXPLORE
+    ),
     RegisteredStrategy("sequential", SequentialStrategy, build=_phases),
     # told gradients need a back-end's columns: the scores-only modes here
     *(
