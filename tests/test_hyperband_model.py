@@ -357,7 +357,7 @@ def test_verbose_prints_the_plan_and_its_cost_before_fitting(capsys):
     X, y = _data()
     search = HyperbandSearchCV(
         InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=30,
-        cv=2, random_state=0, refit=False, verbose=1, adapt_min_resources=False,
+        cv=2, random_state=0, refit=False, verbose=2, adapt_min_resources=False,
     ).fit(X, y)
     first = capsys.readouterr().out.splitlines()[0]
     n_new = sum(rungs[0][0] for rungs in search.schedule_)

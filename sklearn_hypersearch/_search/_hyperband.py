@@ -66,7 +66,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         runs alone and a ``UserWarning`` says so. None runs ``n_brackets``
         (with ``max_time`` and ``n_brackets="auto"``: Hyperband iterations
         until the time is up). ``schedule_`` and ``schedule_cost_`` give the
-        plan, and ``verbose >= 1`` prints it before the first fit.
+        plan, and ``verbose >= 2`` prints it before the first fit.
 
     resource : "n_samples" or str, default="n_samples"
         What a candidate's budget buys. ``"n_samples"`` subsamples the
@@ -531,12 +531,13 @@ class HyperbandSearchCV(_BaseHyperSearch):
             adapt_min_resources=self.adapt_min_resources,
             repeat=self._repeats(),
         )
-        if self.verbose and isinstance(self.verbose, numbers.Number):
+        # at verbose=1 the driver prints one line per batch and nothing else
+        if isinstance(self.verbose, numbers.Number) and self.verbose >= 2:
             print(self._plan_message(strategy))
         return strategy
 
     def _plan_message(self, strategy):
-        """The schedule and its cost, in words (``verbose >= 1``)."""
+        """The schedule and its cost, in words (``verbose >= 2``)."""
         schedule = strategy.schedule
         n_rows = sum(n for rungs in schedule for n, _ in rungs)
         n_new = sum(rungs[0][0] for rungs in schedule)
