@@ -162,8 +162,8 @@ def run_hpbandster(task, seed, n_brackets):
     """hpbandster's BOHB with its defaults over the task's budget range,
     ``n_iterations=n_brackets``; returns the evaluation log."""
     _require("hpbandster", "hpbandster's BOHB")
-    import Pyro4
     import hpbandster.core.nameserver as hpns
+    import Pyro4
     from hpbandster.core.worker import Worker
     from hpbandster.optimizers import BOHB
 

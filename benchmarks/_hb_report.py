@@ -162,9 +162,7 @@ def summarize(task, store):
     target, B = target_and_budget(runs)
     rows = {}
     for method in dict.fromkeys(r["method"] for r in runs):
-        rs = sorted(
-            (r for r in runs if r["method"] == method), key=lambda r: r["seed"]
-        )
+        rs = sorted((r for r in runs if r["method"] == method), key=lambda r: r["seed"])
         ttt = [time_to_target(r, target) for r in rs]
         med = quantiles(ttt, [50])[0]
         held = {}
@@ -304,9 +302,7 @@ def rung_cost_table(summary, max_resources):
 
 
 def correlation_table(summary):
-    runs = [
-        r for m in OURS if m in summary.rows for r in summary.rows[m]["runs"]
-    ]
+    runs = [r for m in OURS if m in summary.rows for r in summary.rows[m]["runs"]]
     runs = [r for r in runs if "rank_correlations" in r]
     if not runs:
         return ""
@@ -376,9 +372,7 @@ def targets_table(summaries):
 
 
 def speedup_table(summaries):
-    methods = list(
-        dict.fromkeys(m for s in summaries for m, _ in _ordered(s.rows))
-    )
+    methods = list(dict.fromkeys(m for s in summaries for m, _ in _ordered(s.rows)))
     head = "| task | " + " | ".join(LABELS.get(m, m) for m in methods) + " |"
     lines = [head, "|---|" + "---|" * len(methods)]
     for s in summaries:
@@ -386,7 +380,9 @@ def speedup_table(summaries):
         for m in methods:
             row = s.rows.get(m)
             cells.append(
-                "" if row is None else f"{_ratio(row['speedup'])} ({row['success']:.1f})"
+                ""
+                if row is None
+                else f"{_ratio(row['speedup'])} ({row['success']:.1f})"
             )
         lines.append(f"| {s.name} ({s.kind}) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -429,7 +425,8 @@ class Report:
         head = [
             "# Hyperband benchmark",
             "",
-            f"Made by `{command}` on {date} ({versions}), {n_seeds} seeds per "
+            f"Made by `{command}` on {date} ({versions}), {n_seeds} "
+            f"seed{'s' if n_seeds != 1 else ''} per "
             "method and task, one fit at a time with one thread, on a machine "
             "shared with other jobs (fit times carry their noise). What is "
             "measured and why: the docstring of `benchmarks/bench_hyperband.py`;"
@@ -448,8 +445,9 @@ class Report:
             "searches are compared with it at its compute, seed by seed.",
             "",
         ]
-        seeds = sorted({x for s in self.summaries for r in s.rows.values()
-                        for x in r["seeds"]})
+        seeds = sorted(
+            {x for s in self.summaries for r in s.rows.values() for x in r["seeds"]}
+        )
         methods = dict.fromkeys(m for s in self.summaries for m, _ in _ordered(s.rows))
         if len(self.summaries) < N_TASKS or len(seeds) < MIN_SEEDS:
             # say so where the report is read, not only in the command line
@@ -506,9 +504,11 @@ def anytime_figure(tasks, stores, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    shown = [t for t in tasks if any(
-        r["method"] == "random" for r in stores[t.name]["runs"].values()
-    )]
+    shown = [
+        t
+        for t in tasks
+        if any(r["method"] == "random" for r in stores[t.name]["runs"].values())
+    ]
     if not shown:
         return
     n_cols = 3

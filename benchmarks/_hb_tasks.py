@@ -58,9 +58,7 @@ class Task:
 
 
 def _classification(n_rows, seed, **kw):
-    X, y = make_classification(
-        n_samples=n_rows, n_features=20, random_state=seed, **kw
-    )
+    X, y = make_classification(n_samples=n_rows, n_features=20, random_state=seed, **kw)
     return train_test_split(X, y, test_size=0.2, random_state=0, stratify=y)
 
 
@@ -92,9 +90,7 @@ def make_tasks(quick=False):
         Task(
             name="hgb_iter",
             kind="proportional",
-            estimator=HistGradientBoostingClassifier(
-                max_iter=R, early_stopping=False
-            ),
+            estimator=HistGradientBoostingClassifier(max_iter=R, early_stopping=False),
             space=HGB_SPACE,
             resource="max_iter",
             min_resources=1,

@@ -59,7 +59,6 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
-import math  # noqa: E402
 import pickle  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -139,8 +138,10 @@ def _search(task, method, seed, n_random):
     if method.startswith("halving"):
         # the default, "exhaust": max_resources // min_resources candidates,
         # one bracket; "large": three times as many, about B/5 of resource
-        n = "exhaust" if method == "halving" else 3 * task.max_resources // max(
-            task.min_resources, 1
+        n = (
+            "exhaust"
+            if method == "halving"
+            else 3 * task.max_resources // max(task.min_resources, 1)
         )
         return HalvingRandomSearchCV(
             est, to_scipy(task.space), n_candidates=n, **ranged, **common
@@ -167,9 +168,9 @@ def _log_of(search, task):
     res = search.cv_results_
     n = len(res["params"])
     budgets = res.get("n_resources", np.full(n, task.max_resources))
-    per_row = (np.asarray(res["mean_fit_time"]) + np.asarray(res["mean_score_time"])) * (
-        search.n_splits_
-    )
+    per_row = (
+        np.asarray(res["mean_fit_time"]) + np.asarray(res["mean_score_time"])
+    ) * (search.n_splits_)
     rungs = res.get("rung", res.get("iter", np.zeros(n, dtype=int)))
     return [
         dict(
@@ -266,7 +267,9 @@ def main(argv=None):
         "--save", default=None, help="folder of one pickle per task (resumes)"
     )
     parser.add_argument(
-        "--load", default=None, help="only report the runs saved in this folder"
+        "--load",
+        default=None,
+        help="only report the runs saved in this folder (with --seeds: of those seeds)",
     )
     parser.add_argument("--out", default=None, help="write the Markdown report here")
     parser.add_argument("--figure", default=None, help="write the anytime plot here")
@@ -283,19 +286,28 @@ def main(argv=None):
     seeds = list(range(args.first_seed, args.first_seed + n_seeds))
     methods = list(args.methods or METHODS)
     folder = args.load or args.save
-    tasks = [
-        t for t in make_tasks(args.quick) if not args.task or t.name in args.task
-    ]
+    tasks = [t for t in make_tasks(args.quick) if not args.task or t.name in args.task]
     skipped = {}
     stores, paths = {}, {}
     for task in tasks:
         paths[task.name] = os.path.join(folder, f"{task.name}.pkl") if folder else None
-        stores[task.name] = _load(paths[task.name]) if folder else {
-            "runs": {},
-            "heldout": {},
-        }
+        stores[task.name] = (
+            _load(paths[task.name])
+            if folder
+            else {
+                "runs": {},
+                "heldout": {},
+            }
+        )
     if args.save:
         os.makedirs(folder, exist_ok=True)
+    if args.load and args.seeds:
+        # report only the seeds asked for (a run still going may have saved
+        # a part of the next seed)
+        for store in stores.values():
+            store["runs"] = {
+                k: r for k, r in store["runs"].items() if r["seed"] in seeds
+            }
     # seed by seed, so that a run stopped early has every task and method
     # for the seeds it finished; random search (the target) is always run
     order = ["random"] + [m for m in methods if m != "random"]
@@ -306,7 +318,9 @@ def main(argv=None):
                 if (method, seed) in store["runs"] or method in skipped:
                     continue
                 try:
-                    run = run_one(task, method, seed, N_QUICK if args.quick else N_RANDOM)
+                    run = run_one(
+                        task, method, seed, N_QUICK if args.quick else N_RANDOM
+                    )
                 except _hb_peers.Unavailable as exc:
                     skipped[method] = str(exc)
                     continue

@@ -122,7 +122,9 @@ def test_budget_gp_prefers_what_the_full_budget_prefers(seed):
     proposals = model.propose(8, rng)
     # a model that does not know the budget follows the many cheap results:
     # it proposes far from GOOD, so the data do mislead
-    blind = GaussianProcess().fit(enc.encode(units), (scores - scores.mean()) / scores.std())
+    blind = GaussianProcess().fit(
+        enc.encode(units), (scores - scores.mean()) / scores.std()
+    )
     grid = enc.snap(rng.uniform(size=(2000, 2)))
     mu, _ = blind.predict(enc.encode(grid))
     assert _distance(grid[np.argsort(-mu)[:8]]) > 0.5
@@ -171,8 +173,9 @@ def _objective(c):
 
 
 def test_a_misleading_budget_raises_the_first_rung_of_later_brackets():
-    s = HyperbandStrategy(SPACE2, 1, 27, random_state=0, n_brackets=8,
-                          adapt_min_resources=True)
+    s = HyperbandStrategy(
+        SPACE2, 1, 27, random_state=0, n_brackets=8, adapt_min_resources=True
+    )
     told = run(s, _objective)
     # 1 -> 3 agree (both upside down), 3 -> 9 is inverted
     (adj,) = s.adjustments
@@ -184,14 +187,16 @@ def test_a_misleading_budget_raises_the_first_rung_of_later_brackets():
         first = [c for c in told if c.tags["bracket"] == b and c.tags["rung"] == 0]
         assert first[0].budget >= 9
     assert len(s.schedule) == 8  # n_brackets still bounds the brackets
-    assert s.schedule[adj["bracket"] :] == hyperband_schedule(9, 27, 3, 8)[
-        : 8 - adj["bracket"]
-    ]
+    assert (
+        s.schedule[adj["bracket"] :]
+        == hyperband_schedule(9, 27, 3, 8)[: 8 - adj["bracket"]]
+    )
 
 
 def test_max_cost_bounds_the_plan_after_an_adjustment():
-    s = HyperbandStrategy(SPACE2, 1, 27, random_state=0, max_cost=40,
-                          adapt_min_resources=True)
+    s = HyperbandStrategy(
+        SPACE2, 1, 27, random_state=0, max_cost=40, adapt_min_resources=True
+    )
     run(s, _objective)
     assert s.adjustments
     assert s.cost <= 40 + 1e-9
@@ -199,8 +204,9 @@ def test_max_cost_bounds_the_plan_after_an_adjustment():
 
 def test_budgets_that_agree_keep_the_schedule():
     planned = hyperband_schedule(1, 27, 3, n_brackets=8)
-    s = HyperbandStrategy(SPACE2, 1, 27, random_state=0, n_brackets=8,
-                          adapt_min_resources=True)
+    s = HyperbandStrategy(
+        SPACE2, 1, 27, random_state=0, n_brackets=8, adapt_min_resources=True
+    )
     run(s, lambda c: -abs(c.params["x"] - 0.3) - 1 / c.budget)
     assert s.adjustments == [] and s.schedule == planned
     assert all(c["tau"] > 0.9 for c in s.rank_correlations if c["n_pairs"] >= 3)
@@ -213,8 +219,15 @@ def test_without_adapt_the_schedule_is_hyperbands_whatever_the_scores():
 
 
 def _later_first_rungs(sampler, seed, adapt=True):
-    s = HyperbandStrategy(SPACE2, 1, 27, sampler=sampler, random_state=seed,
-                          n_brackets=12, adapt_min_resources=adapt)
+    s = HyperbandStrategy(
+        SPACE2,
+        1,
+        27,
+        sampler=sampler,
+        random_state=seed,
+        n_brackets=12,
+        adapt_min_resources=adapt,
+    )
     told = run(s, _objective)
     points = [
         (c.params["x"], c.params["y"])
@@ -224,8 +237,9 @@ def _later_first_rungs(sampler, seed, adapt=True):
     return s, points
 
 
-@pytest.mark.parametrize("sampler, adapt", [("gp", True), ("gp", False),
-                                            ("bohb", False)])
+@pytest.mark.parametrize(
+    "sampler, adapt", [("gp", True), ("gp", False), ("bohb", False)]
+)
 def test_model_first_rungs_follow_the_full_budget(sampler, adapt):
     # small budgets rank upside down: the models' later first rungs land
     # near the full budget's optimum, random ones do not (BOHB fitted on
@@ -248,8 +262,7 @@ def test_bohb_leaves_out_the_budgets_that_mislead():
     assert model.budgets and min(model.budgets) > adj["budget"]
     # without adapt_min_resources, the measured disagreement still gives the
     # budgets below it no weight
-    s = HyperbandStrategy(SPACE2, 1, 27, sampler="bohb", random_state=0,
-                          n_brackets=12)
+    s = HyperbandStrategy(SPACE2, 1, 27, sampler="bohb", random_state=0, n_brackets=12)
     run(s, _objective)
     assert s.adjustments == []
     assert min(s._model(0).budgets) > adj["budget"]
@@ -307,8 +320,15 @@ def test_search_is_reproducible_for_any_n_jobs(sampler):
 
     def rows(n_jobs):
         search = HyperbandSearchCV(
-            InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=60,
-            sampler=sampler, cv=2, random_state=0, n_jobs=n_jobs, refit=False,
+            InvertedClassifier(),
+            SPACE2,
+            resource="n_estimators",
+            n_iter=60,
+            sampler=sampler,
+            cv=2,
+            random_state=0,
+            n_jobs=n_jobs,
+            refit=False,
         )
         with parallel_backend("threading"):
             search.fit(X, y)
@@ -324,8 +344,13 @@ def test_search_is_reproducible_for_any_n_jobs(sampler):
 def test_search_reports_rank_correlations_and_adjustments():
     X, y = _data()
     search = HyperbandSearchCV(
-        InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=100,
-        cv=2, random_state=0, refit=False,
+        InvertedClassifier(),
+        SPACE2,
+        resource="n_estimators",
+        n_iter=100,
+        cv=2,
+        random_state=0,
+        refit=False,
     ).fit(X, y)
     pairs = [(c["low"], c["high"]) for c in search.rank_correlations_]
     assert pairs == [(1, 3), (3, 9), (9, 27)]
@@ -346,8 +371,14 @@ def test_search_reports_rank_correlations_and_adjustments():
     assert all(starts[b] >= 9 for b in starts if b >= adj["bracket"])
     assert any(starts[b] == 1 for b in starts if b < adj["bracket"])
     off = HyperbandSearchCV(
-        InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=100,
-        cv=2, random_state=0, refit=False, adapt_min_resources=False,
+        InvertedClassifier(),
+        SPACE2,
+        resource="n_estimators",
+        n_iter=100,
+        cv=2,
+        random_state=0,
+        refit=False,
+        adapt_min_resources=False,
     ).fit(X, y)
     assert off.min_resources_adjustments_ == []
     assert off.schedule_ == hyperband_schedule(1, 27, 3, max_cost=100)
@@ -356,8 +387,15 @@ def test_search_reports_rank_correlations_and_adjustments():
 def test_verbose_prints_the_plan_and_its_cost_before_fitting(capsys):
     X, y = _data()
     search = HyperbandSearchCV(
-        InvertedClassifier(), SPACE2, resource="n_estimators", n_iter=30,
-        cv=2, random_state=0, refit=False, verbose=2, adapt_min_resources=False,
+        InvertedClassifier(),
+        SPACE2,
+        resource="n_estimators",
+        n_iter=30,
+        cv=2,
+        random_state=0,
+        refit=False,
+        verbose=2,
+        adapt_min_resources=False,
     ).fit(X, y)
     first = capsys.readouterr().out.splitlines()[0]
     n_new = sum(rungs[0][0] for rungs in search.schedule_)
@@ -374,15 +412,27 @@ def test_max_time_runs_hyperband_iterations_until_it_is_spent(monkeypatch):
     monkeypatch.setattr(driver.time, "perf_counter", lambda: float(next(ticks)))
     X, y = _data()
     search = HyperbandSearchCV(
-        InvertedClassifier(), SPACE2, resource="n_estimators", max_resources=9,
-        cv=2, random_state=0, refit=False, max_time=200, adapt_min_resources=False,
+        InvertedClassifier(),
+        SPACE2,
+        resource="n_estimators",
+        max_resources=9,
+        cv=2,
+        random_state=0,
+        refit=False,
+        max_time=200,
+        adapt_min_resources=False,
     ).fit(X, y)
     one = len(hyperband_schedule(1, 9, 3))
     assert search.stop_reason_ == "max_time"
     assert len(search.n_resources_) > one
     # without max_time, one iteration, as before
     search = HyperbandSearchCV(
-        InvertedClassifier(), SPACE2, resource="n_estimators", max_resources=9,
-        cv=2, random_state=0, refit=False,
+        InvertedClassifier(),
+        SPACE2,
+        resource="n_estimators",
+        max_resources=9,
+        cv=2,
+        random_state=0,
+        refit=False,
     ).fit(X, y)
     assert search.stop_reason_ == "budget" and len(search.n_resources_) == one

@@ -101,7 +101,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
         without ``n_iter`` ``s_max + 1`` of them with
         ``s_max = floor(log_factor(max_resources / min_resources))``: one
         Hyperband iteration; with ``max_time`` and no ``n_iter``, it runs
-        iteration after iteration until ``max_time`` is spent. More brackets repeat the cycle (useful with a
+        iteration after iteration until ``max_time`` is spent. More
+        brackets repeat the cycle (useful with a
         model-based sampler, which improves as results accumulate); fewer
         keep the most exploratory ones. With ``n_iter`` too, the search
         stops at whichever limit comes first.

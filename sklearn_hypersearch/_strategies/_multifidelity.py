@@ -110,7 +110,9 @@ def rank_correlations(scores_by_point, budgets):
     out = []
     for low, high in zip(budgets[:-1], budgets[1:]):
         pairs = [
-            (s[low], s[high]) for s in scores_by_point.values() if low in s and high in s
+            (s[low], s[high])
+            for s in scores_by_point.values()
+            if low in s and high in s
         ]
         tau = math.nan
         if len(pairs) >= 3:
