@@ -33,5 +33,6 @@ done
 pages=$(ls ./*.rst user_guide/*.rst)
 # shellcheck disable=SC2086
 "$python" -m sphinx -W --keep-going -b doctest . _build/doctest $pages
-"$python" -m sphinx -W --keep-going -b html . _build/html
+# -q: warnings and errors only (a clean log; -W makes any of them fatal)
+"$python" -m sphinx -q -W --keep-going -b html . _build/html
 echo "HTML in $(pwd)/_build/html/index.html"

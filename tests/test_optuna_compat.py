@@ -14,7 +14,7 @@ from sklearn.svm import SVC
 
 from sklearn_hypersearch import BayesSearchCV
 from tests._helpers import QuadraticClassifier, toy_data
-from tests.test_common import DISCRETE_SEARCHES, SEARCHES, make
+from tests.test_common import DISCRETE_SEARCHES, make
 from tests.test_space_foreign import fake_optuna
 
 
