@@ -14,13 +14,12 @@ from abc import abstractmethod
 
 import numpy as np
 import sklearn
+from scipy.stats import rankdata
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
-from scipy.stats import rankdata
-from sklearn.utils import check_random_state
-from sklearn.utils import metadata_routing
+from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import indexable
 
@@ -41,7 +40,6 @@ from sklearn_hypersearch._search._results import (
     is_all_failed,
 )
 from sklearn_hypersearch._space import Space
-from sklearn_hypersearch._space._space import _as_generator
 from sklearn_hypersearch._strategies import finite_scores
 from sklearn_hypersearch._utils._validation import check_space_for_estimator
 
@@ -515,7 +513,8 @@ class _FitContext:
         self._sizes = {}
         # every class of y, for partial_fit of classifiers on a fold
         self.classes = (
-            np.unique(np.asarray(y)) if y is not None and is_classifier(search.estimator)
+            np.unique(np.asarray(y))
+            if y is not None and is_classifier(search.estimator)
             else None
         )
 
@@ -525,7 +524,10 @@ class _FitContext:
         if id(cv) not in self._sizes:
             self._sizes[id(cv)] = (
                 cv,
-                [_count(test) for _, test in cv.split(self.X, self.y, **self.split_params)],
+                [
+                    _count(test)
+                    for _, test in cv.split(self.X, self.y, **self.split_params)
+                ],
             )
         return self._sizes[id(cv)][1]
 
@@ -612,7 +614,9 @@ class _SearchRun:
             recorded = read_header_seed(search.checkpoint)
             if recorded is not None:
                 self.seed = recorded
-        self.strategy = search._make_strategy(self.space, _strategy_rng(search, self.seed))
+        self.strategy = search._make_strategy(
+            self.space, _strategy_rng(search, self.seed)
+        )
         objectives = self.context.objectives
         if objectives is not None and not self.strategy.handles_vectors:
             self.strategy = _vector_layer(search, self.space, self.strategy, self.seed)
@@ -679,7 +683,9 @@ class _SearchRun:
                 self.restored[row] = cand
                 params.append(row_params)
                 for name in self.tag_names:
-                    more[name].append(True if name == "restored" else cand.tags.get(name))
+                    more[name].append(
+                        True if name == "restored" else cand.tags.get(name)
+                    )
             outs.extend(call_outs)
         if params:
             with _quiet_sklearn():
@@ -860,7 +866,9 @@ class _SearchRun:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
             self.n_calls += 1
-        return self._after_call(candidates, range(start, self.recorder.n_rows), failures)
+        return self._after_call(
+            candidates, range(start, self.recorder.n_rows), failures
+        )
 
     def _after_call(self, candidates, rows, failures):
         """Bookkeeping of a call's new rows: keys, checkpoint, failures."""
@@ -947,7 +955,9 @@ class _SearchRun:
             models = [m for _, m in out[i * n : (i + 1) * n]]
             if cand.keep_state and all(m is not None for m in models):
                 self.states[self._key(cand)] = models
-        return self._after_call(candidates, range(start, self.recorder.n_rows), failures)
+        return self._after_call(
+            candidates, range(start, self.recorder.n_rows), failures
+        )
 
     def _drop_states(self):
         """Keep only the fitted models the strategy may still continue."""
