@@ -39,8 +39,12 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-CLASSES = ("BayesSearchCV", "EvolutionSearchCV", "HyperbandSearchCV",
-           "CoarseToFineSearchCV")
+CLASSES = (
+    "BayesSearchCV",
+    "EvolutionSearchCV",
+    "HyperbandSearchCV",
+    "CoarseToFineSearchCV",
+)
 
 
 def _settings(name):
@@ -124,12 +128,25 @@ def child(name, log, ckpt, out):
 
 
 def _run_child(name, log, ckpt, out, kill_after=None, sig=None):
-    cmd = [sys.executable, os.path.abspath(__file__), "--child", name, log,
-           ckpt or "", out]
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--child",
+        name,
+        log,
+        ckpt or "",
+        out,
+    ]
     env = {**os.environ, "PYTHONPATH": ROOT, "OMP_NUM_THREADS": "1"}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, preexec_fn=_default_sigint)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
+    )
     if kill_after is not None:
         try:
             proc.wait(timeout=kill_after)
@@ -231,16 +248,33 @@ def main(argv=None):
             duration, _ = _run_child(name, os.devnull, "", ref_out)
             with open(ref_out, "rb") as f:
                 reference = pickle.load(f)
-            for sig_name, sig in (("SIGKILL", signal.SIGKILL), ("SIGINT", signal.SIGINT)):
-                results = [trial(name, sig, reference, duration, rng, tmp)
-                           for _ in range(runs)]
+            for sig_name, sig in (
+                ("SIGKILL", signal.SIGKILL),
+                ("SIGINT", signal.SIGINT),
+            ):
+                results = [
+                    trial(name, sig, reference, duration, rng, tmp) for _ in range(runs)
+                ]
                 lost, twice, dups, differ = (np.array(c) for c in zip(*results))
-                rows.append((name, sig_name, runs, len(reference["params"]),
-                             int(lost.sum()), int(lost.max()), _largest_call(name),
-                             int(twice.sum()), int(dups.sum()), int(differ.sum())))
+                rows.append(
+                    (
+                        name,
+                        sig_name,
+                        runs,
+                        len(reference["params"]),
+                        int(lost.sum()),
+                        int(lost.max()),
+                        _largest_call(name),
+                        int(twice.sum()),
+                        int(dups.sum()),
+                        int(differ.sum()),
+                    )
+                )
                 print(f"{name} {sig_name}: done", file=sys.stderr, flush=True)
-    print("| class | signal | runs | candidates | lost (sum) | lost (max) | call "
-          "(fits) | twice | dup rows | differ |")
+    print(
+        "| class | signal | runs | candidates | lost (sum) | lost (max) | call "
+        "(fits) | twice | dup rows | differ |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(str(v) for v in row) + " |")

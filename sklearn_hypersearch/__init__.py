@@ -1,6 +1,11 @@
 """Drop-in scikit-learn hyperparameter searches."""
 
 from sklearn_hypersearch._search._bayes import BayesSearchCV
+from sklearn_hypersearch._search._choosers import (
+    cheapest_within,
+    epsilon_constraint,
+    knee_point,
+)
 from sklearn_hypersearch._search._coarse_to_fine import CoarseToFineSearchCV
 from sklearn_hypersearch._search._evolution import EvolutionSearchCV
 from sklearn_hypersearch._search._gradient import GradientSearchCV
@@ -49,4 +54,7 @@ __all__ = [
     "Real",
     "Space",
     "__version__",
+    "cheapest_within",
+    "epsilon_constraint",
+    "knee_point",
 ]

@@ -19,6 +19,7 @@ from sklearn_hypersearch._plots._convergence import plot_convergence
 from sklearn_hypersearch._plots._evaluations import plot_evaluations
 from sklearn_hypersearch._plots._evolution import plot_evolution
 from sklearn_hypersearch._plots._hyperband import plot_hyperband
+from sklearn_hypersearch._plots._pareto import plot_hypervolume, plot_pareto_front
 from sklearn_hypersearch._plots._partial_dependence import plot_partial_dependence
 from sklearn_hypersearch._plots._pbt import plot_population, plot_schedule
 
@@ -27,6 +28,8 @@ __all__ = [
     "plot_evaluations",
     "plot_evolution",
     "plot_hyperband",
+    "plot_hypervolume",
+    "plot_pareto_front",
     "plot_partial_dependence",
     "plot_population",
     "plot_schedule",

@@ -40,6 +40,8 @@ class RandomSearch(_BaseHyperSearch):
         target_score=None,
         checkpoint=None,
         initial_results=None,
+        objectives=None,
+        constraints=None,
     ):
         super().__init__(
             estimator,
@@ -58,6 +60,8 @@ class RandomSearch(_BaseHyperSearch):
             target_score=target_score,
             checkpoint=checkpoint,
             initial_results=initial_results,
+            objectives=objectives,
+            constraints=constraints,
         )
         self.param_distributions = param_distributions
         self.n_iter = n_iter

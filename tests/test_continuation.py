@@ -153,7 +153,9 @@ def test_pipeline_last_step_continues():
         [("scale", StandardScaler()), ("clf", RandomForestClassifier(random_state=0))]
     )
     continued = _chain(pipe, "clf__n_estimators", {"clf__max_depth": 3}, (5, 15))
-    fresh = _chain(pipe, "clf__n_estimators", {"clf__max_depth": 3}, (5, 15), fresh=True)
+    fresh = _chain(
+        pipe, "clf__n_estimators", {"clf__max_depth": 3}, (5, 15), fresh=True
+    )
     np.testing.assert_allclose(
         continued.cv_results_["mean_test_score"], fresh.cv_results_["mean_test_score"]
     )
@@ -172,7 +174,9 @@ def test_continuation_under_loky_gives_the_same_rows():
 def test_states_are_dropped_once_not_continuable():
     est = RandomForestClassifier(random_state=0)
     _Chain.budgets, _Chain.point, _Chain.fresh = (2, 4, 6), {"max_depth": 2}, False
-    search = _ChainSearch(est, {"max_depth": [2, 3]}, n_iter=3, cv=KFold(3), refit=False)
+    search = _ChainSearch(
+        est, {"max_depth": [2, 3]}, n_iter=3, cv=KFold(3), refit=False
+    )
     search.resource = "n_estimators"
     seen = []
     original = _Chain.continuable
@@ -334,7 +338,6 @@ def test_hyperband_continued_rungs_equal_rungs_fitted_from_scratch():
     np.testing.assert_allclose(
         cont.cv_results_["mean_test_score"], fresh.cv_results_["mean_test_score"]
     )
-
 
 
 class _CountingForest(RandomForestClassifier):

@@ -523,7 +523,9 @@ def test_mutation_moves_weighted_and_stepped_genes_to_another_value():
     weighted = Categorical(["a", "b", "c"], prior=[0.8, 0.1, 0.1])
     stepped = Integer(0, 10, step=5)
     strategy = EvolutionStrategy(
-        {"w": weighted, "s": stepped}, random_state=0, population_size=4,
+        {"w": weighted, "s": stepped},
+        random_state=0,
+        population_size=4,
         mutation_scale=0.01,
     )
     for dim, value in ((weighted, "a"), (stepped, 5)):

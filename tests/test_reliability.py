@@ -22,9 +22,18 @@ from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_hypersearch import BayesSearchCV, Integer, Real, Space
-from sklearn_hypersearch._search._checkpoint import CheckpointFile, decode_line, encode_line
+from sklearn_hypersearch._search._checkpoint import (
+    CheckpointFile,
+    decode_line,
+    encode_line,
+)
 from sklearn_hypersearch._strategies import BaseStrategy, Candidate
-from tests._helpers import LoggingClassifier, QuadraticClassifier, RandomSearch, toy_data
+from tests._helpers import (
+    LoggingClassifier,
+    QuadraticClassifier,
+    RandomSearch,
+    toy_data,
+)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPACE = {"x": Real(0.0, 1.0)}
@@ -233,7 +242,14 @@ def test_one_warning_per_failing_batch_with_the_estimators_message():
     assert "x=0.8 is above fail_above=0.5' (3 fits)" in messages[1]
     assert "x=0.7 is above fail_above=0.5' (3 fits)" in messages[1]
     # the failing last batch is in cv_results_, in order
-    assert [p["x"] for p in search.cv_results_["params"]] == [0.1, 0.9, 0.2, 0.3, 0.8, 0.7]
+    assert [p["x"] for p in search.cv_results_["params"]] == [
+        0.1,
+        0.9,
+        0.2,
+        0.3,
+        0.8,
+        0.7,
+    ]
     scores = search.cv_results_["mean_test_score"]
     assert np.isnan(scores[[1, 4, 5]]).all() and np.isfinite(scores[[0, 2, 3]]).all()
     assert search.best_params_ == {"x": 0.3}
@@ -303,7 +319,9 @@ def test_a_missing_split_record_is_refused(written):
 def test_a_duplicated_line_is_refused(written):
     lines = _lines(written[0])
     _rewrite(written[0], lines + [lines[1]])
-    with pytest.raises(ValueError, match="line 4: it records again a candidate of line 2"):
+    with pytest.raises(
+        ValueError, match="line 4: it records again a candidate of line 2"
+    ):
         _resume(written)
 
 
@@ -531,13 +549,22 @@ def test_a_multi_fidelity_search_warm_starts_another_search():
     X, y = toy_data()
     grid = {"x": [i / 10 for i in range(1, 10)]}
     hb = HyperbandSearchCV(
-        _CheapLooksGood(), grid, resource="n_units", max_resources=9,
-        min_resources=1, cv=2, random_state=0,
+        _CheapLooksGood(),
+        grid,
+        resource="n_units",
+        max_resources=9,
+        min_resources=1,
+        cv=2,
+        random_state=0,
     ).fit(X, y)
     full = np.asarray(hb.cv_results_["n_resources"]) == 9
     seen = {p["x"] for p, f in zip(hb.cv_results_["params"], full) if f}
     later = RandomSearch(
-        QuadraticClassifier(), grid, n_iter=9, cv=2, random_state=0,
+        QuadraticClassifier(),
+        grid,
+        n_iter=9,
+        cv=2,
+        random_state=0,
         initial_results=hb.cv_results_,
     )
     with warnings.catch_warnings():

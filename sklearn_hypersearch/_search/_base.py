@@ -14,13 +14,12 @@ from abc import abstractmethod
 
 import numpy as np
 import sklearn
+from scipy.stats import rankdata
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
-from scipy.stats import rankdata
-from sklearn.utils import check_random_state
-from sklearn.utils import metadata_routing
+from sklearn.utils import check_random_state, metadata_routing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import indexable
 
@@ -31,6 +30,7 @@ from sklearn_hypersearch._search._checkpoint import (
     read_header_seed,
     stable_hash,
 )
+from sklearn_hypersearch._search._objectives import check_objectives
 from sklearn_hypersearch._search._results import (
     FailFast,
     FailureLog,
@@ -40,7 +40,6 @@ from sklearn_hypersearch._search._results import (
     is_all_failed,
 )
 from sklearn_hypersearch._space import Space
-from sklearn_hypersearch._space._space import _as_generator
 from sklearn_hypersearch._strategies import finite_scores
 from sklearn_hypersearch._utils._validation import check_space_for_estimator
 
@@ -96,6 +95,9 @@ class _BaseHyperSearch(BaseSearchCV):
         "target_score": [Interval(numbers.Real, None, None, closed="neither"), None],
         "checkpoint": [str, os.PathLike, None],
         "initial_results": [dict, str, os.PathLike, None],
+        # checked by check_objectives, which names what is wrong
+        "objectives": [dict, None],
+        "constraints": [dict, None],
     }
 
     @abstractmethod
@@ -118,6 +120,8 @@ class _BaseHyperSearch(BaseSearchCV):
         target_score=None,
         checkpoint=None,
         initial_results=None,
+        objectives=None,
+        constraints=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -137,6 +141,8 @@ class _BaseHyperSearch(BaseSearchCV):
         self.target_score = target_score
         self.checkpoint = checkpoint
         self.initial_results = initial_results
+        self.objectives = objectives
+        self.constraints = constraints
 
     # fit(callback=...) is the search's own, not metadata to route (without
     # this, scikit-learn would make a public set_fit_request(callback=...))
@@ -217,7 +223,26 @@ class _BaseHyperSearch(BaseSearchCV):
         # on every supported scikit-learn (only 1.9+ sets _checked_cv_orig
         # and n_splits_ before _run_search).
         self._validate_params()
+        objectives = check_objectives(self)
         callbacks = _check_callbacks(callback)
+        user_cv, user_scoring, user_refit = self.cv, self.scoring, self.refit
+        try:
+            if objectives is not None:
+                # the cost measures are scorers, computed in the workers;
+                # refit chooses from the front
+                self.scoring = objectives.scoring(user_scoring, self.estimator)
+                if user_refit is True:
+                    from sklearn_hypersearch._search._choosers import knee_point
+
+                    columns = dict(zip(objectives.columns, objectives.directions))
+                    self.refit = knee_point(columns)
+            return self._fit(X, y, params, callbacks, objectives, user_cv, user_refit)
+        finally:
+            self.cv, self.scoring, self.refit = user_cv, user_scoring, user_refit
+            self.__dict__.pop("_fit_context", None)
+
+    def _fit(self, X, y, params, callbacks, objectives, user_cv, user_refit):
+        """``fit`` once ``scoring`` and ``refit`` hold what the run needs."""
         # scoring and refit first, as scikit-learn's fit checks them
         self._get_scorers()
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
@@ -246,16 +271,13 @@ class _BaseHyperSearch(BaseSearchCV):
         self._check_search_inputs(X, y, split_params)
         self._fit_context = _FitContext(self, X, y, params, split_params, n_splits)
         self._fit_context.callbacks = callbacks
-        user_cv = self.cv
+        self._fit_context.objectives = objectives
+        self._fit_context.user_refit = user_refit
         if cv is not user_cv and not hasattr(user_cv, "split"):
             # an iterable of splits was read once: scikit-learn must reuse it
             # (a generator would be empty the second time)
             self.cv = cv
-        try:
-            return super().fit(X, y, **params)
-        finally:
-            self.cv = user_cv
-            del self._fit_context
+        return super().fit(X, y, **params)
 
     def _check_search_inputs(self, X, y, split_params):
         """Validate what depends on the data; called by ``fit`` before any fit.
@@ -278,6 +300,10 @@ class _BaseHyperSearch(BaseSearchCV):
         self.n_batches_ = run.n_calls
         self.stop_reason_ = run.stop_reason
         self._set_search_attributes(run.strategy, run.recorder.results, run.score_key)
+        objectives = self._fit_context.objectives
+        if objectives is not None:
+            for name, value in objectives.attributes(run.recorder.results).items():
+                setattr(self, name, value)
 
     def _continuation(self):
         """How this search continues fitted models, or None (fresh fits).
@@ -299,7 +325,23 @@ class _BaseHyperSearch(BaseSearchCV):
         per candidate (score vectors, hypergradients) returns an array of
         shape ``(len(rows), k)`` built from other columns.
         """
+        objectives = self._objectives()
+        if objectives is not None:
+            return objectives.values(results)[rows]
         return np.asarray(results[score_key], dtype=float)[rows]
+
+    def _told_violation(self, results, rows):
+        """The constraint violation of ``rows`` told with score vectors, or
+        None (no constraints: every candidate is feasible)."""
+        objectives = self._objectives()
+        if objectives is None or not objectives.constraints:
+            return None
+        return objectives.violation(results)[rows]
+
+    def _objectives(self):
+        """The running fit's :class:`Objectives` (None: one score)."""
+        context = getattr(self, "_fit_context", None)
+        return None if context is None else context.objectives
 
     def _set_search_attributes(self, strategy, results, score_key):
         """Set the class's own fitted attributes once the loop has ended.
@@ -326,12 +368,18 @@ class _BaseHyperSearch(BaseSearchCV):
             [{}] * len(candidate_params), n_splits, out, more_results
         )
         results.update(_param_columns(candidate_params))
+        own = set(more_results or ())
+        objectives = self._objectives()
+        if objectives is not None:
+            # Pareto rank, crowding distance (and violation) go last
+            columns = set(results)
+            results = objectives.annotate(results)
+            own |= set(results) - columns
         results["params"] = candidate_params
         for key in [k for k in results if k.startswith("mean_train_")]:
             # scikit-optimize ranks training scores too; scikit-learn does not
             results["rank_" + key[len("mean_") :]] = _rank(results[key])
         # scikit-learn's columns first, the search's own (provenance) after
-        own = set(more_results or ())
         return {
             **{k: v for k, v in results.items() if k not in own},
             **{k: v for k, v in results.items() if k in own},
@@ -383,6 +431,25 @@ def _strategy_rng(search, seed):
 
     salt = zlib.crc32(type(search).__name__.encode("utf-8"))
     return np.random.default_rng([int(seed), salt])
+
+
+def _vector_layer(search, space, strategy, seed):
+    """``strategy`` (one score per candidate) taught score vectors.
+
+    The layer rebuilds the strategy through the search's own
+    ``_make_strategy`` (ParEGO), or scores each rung of a multi-fidelity
+    strategy by Pareto fitness (see ``VectorLayer``).
+    """
+    from sklearn_hypersearch._strategies._multiobjective import VectorLayer
+
+    first = [strategy]
+
+    def factory(rng):
+        # the strategy made for the search is the first one used
+        return first.pop() if first else search._make_strategy(space, rng)
+
+    rng = np.random.default_rng([int(seed), 1])
+    return VectorLayer(space, factory, random_state=rng)
 
 
 def _check_callbacks(callback):
@@ -446,7 +513,8 @@ class _FitContext:
         self._sizes = {}
         # every class of y, for partial_fit of classifiers on a fold
         self.classes = (
-            np.unique(np.asarray(y)) if y is not None and is_classifier(search.estimator)
+            np.unique(np.asarray(y))
+            if y is not None and is_classifier(search.estimator)
             else None
         )
 
@@ -456,7 +524,10 @@ class _FitContext:
         if id(cv) not in self._sizes:
             self._sizes[id(cv)] = (
                 cv,
-                [_count(test) for _, test in cv.split(self.X, self.y, **self.split_params)],
+                [
+                    _count(test)
+                    for _, test in cv.split(self.X, self.y, **self.split_params)
+                ],
             )
         return self._sizes[id(cv)][1]
 
@@ -520,6 +591,9 @@ class _SearchRun:
 
     @property
     def score_key(self):
+        objectives = self.context.objectives
+        if objectives is not None:
+            return objectives.score_key(self.context.user_refit, self.recorder.results)
         return _score_key(self.search.refit, self.recorder.results)
 
     def _key(self, candidate):
@@ -540,15 +614,23 @@ class _SearchRun:
             recorded = read_header_seed(search.checkpoint)
             if recorded is not None:
                 self.seed = recorded
-        self.strategy = search._make_strategy(self.space, _strategy_rng(search, self.seed))
+        self.strategy = search._make_strategy(
+            self.space, _strategy_rng(search, self.seed)
+        )
+        objectives = self.context.objectives
+        if objectives is not None and not self.strategy.handles_vectors:
+            self.strategy = _vector_layer(search, self.space, self.strategy, self.seed)
         self.tag_names = sorted(getattr(self.strategy, "result_tags", ()))
         if search.checkpoint is not None:
             self.tag_names = sorted({*self.tag_names, "restored"})
         told = None
         if search.initial_results is not None:
-            told = initial_observations(
-                search.initial_results, self.space, _score_key(search.refit, None)
-            )
+            if objectives is not None:
+                told = objectives.initial_told(search.initial_results, self.space)
+            else:
+                told = initial_observations(
+                    search.initial_results, self.space, _score_key(search.refit, None)
+                )
             if told[0]:
                 self.strategy.tell(*told)
                 self.told_keys = {self.space.key(p) for p in told[0]}
@@ -601,7 +683,9 @@ class _SearchRun:
                 self.restored[row] = cand
                 params.append(row_params)
                 for name in self.tag_names:
-                    more[name].append(True if name == "restored" else cand.tags.get(name))
+                    more[name].append(
+                        True if name == "restored" else cand.tags.get(name)
+                    )
             outs.extend(call_outs)
         if params:
             with _quiet_sklearn():
@@ -666,11 +750,9 @@ class _SearchRun:
             if not complete:
                 return "max_time"
             rows = np.asarray(rows, dtype=int)
-            results = self.recorder.results
-            values = self.search._told_values(results, rows, self.score_key)
-            self.strategy.tell(batch, values)
+            self._tell(batch, rows)
             self._drop_states()
-            scores = np.asarray(results[self.score_key], dtype=float)[rows]
+            scores = self._stopping_scores(rows)
             self._update_stopper(batch, scores)
             self._forget_stale_cache(n_new)
             if n_new:  # a batch served from the cache or checkpoint is silent
@@ -784,7 +866,9 @@ class _SearchRun:
             if batch_ctx is not None:
                 batch_ctx.call_on_fit_task_end(estimator=self.search)
             self.n_calls += 1
-        return self._after_call(candidates, range(start, self.recorder.n_rows), failures)
+        return self._after_call(
+            candidates, range(start, self.recorder.n_rows), failures
+        )
 
     def _after_call(self, candidates, rows, failures):
         """Bookkeeping of a call's new rows: keys, checkpoint, failures."""
@@ -871,7 +955,9 @@ class _SearchRun:
             models = [m for _, m in out[i * n : (i + 1) * n]]
             if cand.keep_state and all(m is not None for m in models):
                 self.states[self._key(cand)] = models
-        return self._after_call(candidates, range(start, self.recorder.n_rows), failures)
+        return self._after_call(
+            candidates, range(start, self.recorder.n_rows), failures
+        )
 
     def _drop_states(self):
         """Keep only the fitted models the strategy may still continue."""
@@ -902,10 +988,28 @@ class _SearchRun:
             "cv_results_, are told to the strategy and are not refitted.",
             UserWarning,
         )
-        results = self.recorder.results
-        values = self.search._told_values(results, np.asarray(rows), self.score_key)
-        self.strategy.tell([self.restored[r] for r in rows], values)
+        self._tell([self.restored[r] for r in rows], np.asarray(rows))
         self.n_done += len(rows)
+
+    def _tell(self, candidates, rows):
+        """Tell the strategy the results of ``rows`` (score vectors with
+        their constraint violation for a multi-objective search)."""
+        results = self.recorder.results
+        values = self.search._told_values(results, rows, self.score_key)
+        violation = self.search._told_violation(results, rows)
+        if violation is None:
+            self.strategy.tell(candidates, values)
+        else:
+            self.strategy.tell(candidates, values, violation)
+
+    def _stopping_scores(self, rows):
+        """What the stopping rules see of ``rows``: the score column, or with
+        objectives the number of rows so far that changed the front."""
+        results = self.recorder.results
+        objectives = self.context.objectives
+        if objectives is not None:
+            return objectives.stopping_scores(results, rows)
+        return np.asarray(results[self.score_key], dtype=float)[rows]
 
     def _callbacks_stop(self):
         """Call the ``fit(callback=...)`` callables; True if one says stop."""

@@ -87,7 +87,10 @@ def stable_hash(value):
 def space_description(space):
     """Every dimension of every subspace with all its arguments."""
     return [
-        [(name, type(dim).__name__, dim._key()) for name, dim in zip(s.names, s.dimensions)]
+        [
+            (name, type(dim).__name__, dim._key())
+            for name, dim in zip(s.names, s.dimensions)
+        ]
         for s in space.subspaces
     ]
 
@@ -326,8 +329,12 @@ class Checkpoint:
         records = self.file.lines
         if not records:
             self.file.append(
-                {"type": "header", "version": FORMAT_VERSION, "seed": self.seed,
-                 "fingerprint": header}
+                {
+                    "type": "header",
+                    "version": FORMAT_VERSION,
+                    "seed": self.seed,
+                    "fingerprint": header,
+                }
             )
             return
         lineno, first = records[0]
@@ -419,10 +426,10 @@ class Checkpoint:
                 self._fail(lineno, f"candidate {j} continues an invalid row {parent!r}")
             parents.append(parent)
             if not isinstance(splits, list) or len(splits) != self.n_splits:
+                count = len(splits) if isinstance(splits, list) else "no"
                 self._fail(
                     lineno,
-                    f"candidate {j} has {len(splits) if isinstance(splits, list) else 'no'}"
-                    f" split records, not {self.n_splits}",
+                    f"candidate {j} has {count} split records, not {self.n_splits}",
                 )
             for k, out in enumerate(splits):
                 flat.append(self._check_out(lineno, j, k, out))
@@ -433,8 +440,10 @@ class Checkpoint:
         if not isinstance(cand, dict):
             self._fail(lineno, f"{where} is not an object")
         b = cand.get("subspace")
-        if not isinstance(b, int) or isinstance(b, bool) or not (
-            0 <= b < self.space.n_subspaces
+        if (
+            not isinstance(b, int)
+            or isinstance(b, bool)
+            or not (0 <= b < self.space.n_subspaces)
         ):
             self._fail(lineno, f"{where} has no valid subspace index ({b!r})")
         sub = self.space.subspaces[b]
@@ -462,9 +471,7 @@ class Checkpoint:
                     self._fail(lineno, f"{where}: {name!r} holds {value!r}")
                 value = dim.choices[index]
             if not dim.contains(value):
-                self._fail(
-                    lineno, f"{where}: {name}={value!r} is outside {dim!r}"
-                )
+                self._fail(lineno, f"{where}: {name}={value!r} is outside {dim!r}")
             decoded[name] = value
         budget = cand.get("budget")
         if budget is not None and (
@@ -509,9 +516,7 @@ class Checkpoint:
             if self.score_names is not None and sorted(scores) != sorted(
                 self.score_names
             ):
-                self._fail(
-                    lineno, f"{where}: {key} has the metrics {sorted(scores)}"
-                )
+                self._fail(lineno, f"{where}: {key} has the metrics {sorted(scores)}")
             if not all(_is_number(v) or v is None for v in scores.values()):
                 self._fail(lineno, f"{where}: {key} holds a non-number")
             return {k: _nan_if_none(v) for k, v in scores.items()}
@@ -639,7 +644,9 @@ def _from_results(results, score_key, space):
 def _from_checkpoint(path, space, score_key):
     if not os.path.exists(path):
         raise ValueError(f"initial_results: no file at {path!r}.")
-    metric = score_key[len("mean_test_") :] if score_key.startswith("mean_test_") else ""
+    metric = (
+        score_key[len("mean_test_") :] if score_key.startswith("mean_test_") else ""
+    )
     params, scores = [], []
     with open(path, "rb") as f:
         for i, data in enumerate(f):
@@ -658,7 +665,9 @@ def _from_checkpoint(path, space, score_key):
                 )
             if record.get("type") != "call":
                 continue
-            for cand, splits in zip(record.get("candidates", []), record.get("outs", [])):
+            for cand, splits in zip(
+                record.get("candidates", []), record.get("outs", [])
+            ):
                 if cand.get("budget") is not None:
                     continue
                 params.append(_try_decode(cand, space))

@@ -200,6 +200,8 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
         target_score=None,
         checkpoint=None,
         initial_results=None,
+        objectives=None,
+        constraints=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -218,6 +220,8 @@ class CoarseToFineSearchCV(_BaseHyperSearch):
             target_score=target_score,
             checkpoint=checkpoint,
             initial_results=initial_results,
+            objectives=objectives,
+            constraints=constraints,
         )
         self.param_distributions = param_distributions
         self.n_iter = n_iter

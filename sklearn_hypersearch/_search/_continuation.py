@@ -79,8 +79,13 @@ _TREES = ("max_depth", "min_samples_leaf", "max_features", "min_samples_split")
 _HGB = Continuation(
     "warm_start",
     "max_iter",
-    ("learning_rate", "l2_regularization", "max_leaf_nodes", "max_depth",
-     "min_samples_leaf"),
+    (
+        "learning_rate",
+        "l2_regularization",
+        "max_leaf_nodes",
+        "max_depth",
+        "min_samples_leaf",
+    ),
 )
 _GB = Continuation("warm_start", "n_estimators", ("learning_rate", *_TREES))
 _FOREST = Continuation("warm_start", "n_estimators", _TREES)
@@ -286,7 +291,7 @@ def _partial_fit(model, X, y, fit_params, n_passes, classes):
     """
     steps = model.steps if hasattr(model, "steps") else [("", model)]
     Xt = X
-    for i, (_, step) in enumerate(steps[:-1]):
+    for _, step in steps[:-1]:
         if step is None or step == "passthrough":
             continue
         fitted = getattr(step, "n_features_in_", None) is not None

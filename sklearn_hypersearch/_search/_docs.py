@@ -51,7 +51,31 @@ error_score : 'raise' or numeric, default=np.nan
     parameters, raises it early.
 
 return_train_score : bool, default=False
-    Include training scores in ``cv_results_``."""
+    Include training scores in ``cv_results_``.
+
+objectives : dict of str -> {"max", "min"}, default=None
+    Search for the Pareto front of several objectives instead of the best
+    score: each name is a metric of ``scoring`` (``"score"`` for a
+    single-metric ``scoring``, which its string also names) or a built-in
+    measure, ``"fit_time"``, ``"score_time"``, ``"predict_time"`` (seconds
+    per sample of ``predict`` on the test fold) or ``"model_size"`` (bytes
+    of the fitted fold model, pickled); the last two are scorers merged into
+    ``scoring`` while the search runs, so they are ``cv_results_`` columns
+    and checkpoints store them. The strategy learns the vector of the
+    objectives. With ``refit=True`` the model refitted is the front's knee
+    point (:func:`~sklearn_hypersearch.knee_point`); other choosers are
+    :func:`~sklearn_hypersearch.cheapest_within` and
+    :func:`~sklearn_hypersearch.epsilon_constraint`. ``patience`` then
+    counts the candidates since the front last changed, and
+    ``target_score`` and ``min_improvement`` cannot be used. None searches
+    for the best refit metric.
+
+constraints : dict of str -> (str, float), default=None
+    Bounds that make a candidate infeasible, such as
+    ``{"predict_time": ("<=", 1e-5), "score": (">=", 0.9)}``; names as in
+    ``objectives``, which they need. Infeasible candidates rank after
+    feasible ones, ordered by their violation: the excess over each bound,
+    relative to the bound, summed over the constraints."""
 
 _LIFECYCLE_PARAMETERS = """\
 max_time : float, default=None
@@ -117,7 +141,28 @@ n_batches_ : int
 stop_reason_ : str
     Why the search ended: ``"budget"``, ``"exhausted"``, ``"max_time"``,
     ``"patience"``, ``"target_score"``, ``"callback"`` (a ``fit(callback=...)``
-    callable returned True) or ``"interrupted"``."""
+    callable returned True) or ``"interrupted"``.
+
+pareto_front_ : ndarray of int
+    With ``objectives``: the rows of ``cv_results_`` on the Pareto front
+    (feasible, not dominated by any other; of the largest resource for a
+    multi-fidelity search). ``cv_results_`` then has the columns
+    ``pareto_rank`` (1 is the front; feasible candidates first),
+    ``crowding_distance`` and, with ``constraints``,
+    ``constraint_violation`` (0 means feasible).
+
+hypervolume_ : float
+    With ``objectives``: the hypervolume of the front, every objective
+    mapped to ``[0, 1]`` over the front (its worst value there to 0, its
+    best to 1), against the reference point 10 % of the front's range
+    beyond its worst values.
+
+hypervolume_history_ : ndarray of shape (n_candidates,)
+    With ``objectives``: the hypervolume of the front of the first ``i + 1``
+    rows, in the same normalisation.
+
+hypervolume_reference_ : dict of str -> float
+    With ``objectives``: the reference point in the objectives' own units."""
 
 _BLOCKS = {
     "<search_parameters>": _SEARCH_PARAMETERS,

@@ -227,6 +227,8 @@ class EvolutionSearchCV(_BaseHyperSearch):
         target_score=None,
         checkpoint=None,
         initial_results=None,
+        objectives=None,
+        constraints=None,
     ):
         super().__init__(
             estimator,
@@ -245,6 +247,8 @@ class EvolutionSearchCV(_BaseHyperSearch):
             target_score=target_score,
             checkpoint=checkpoint,
             initial_results=initial_results,
+            objectives=objectives,
+            constraints=constraints,
         )
         self.param_distributions = param_distributions
         self.population_size = population_size

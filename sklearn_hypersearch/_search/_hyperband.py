@@ -38,9 +38,10 @@ class HyperbandSearchCV(_BaseHyperSearch):
     them, evaluates those with ``factor`` times more resource, and so on up
     to ``max_resources``. The brackets differ in how many candidates they
     start with and how small their first resource is, which hedges over how
-    early a candidate can be judged. With ``sampler="bohb"``, new
-    candidates come from a density model of the best results so far
-    (Falkner et al., 2018) instead of from the prior.
+    early a candidate can be judged. With ``sampler="bohb"`` or ``"gp"``,
+    new candidates come from a model of the results so far, fitted on every
+    rung with the resource as an input, instead of from the prior: BOHB's
+    densities (Falkner et al., 2018) or a Gaussian process.
 
     Parameters
     ----------
@@ -62,8 +63,10 @@ class HyperbandSearchCV(_BaseHyperSearch):
         ``n_iter * max_resources_``. A bracket is never cut short. At
         least one bracket runs: if ``n_iter`` is below the cost of the
         first bracket (about ``s_max + 1`` full evaluations), that bracket
-        runs alone and a ``UserWarning`` says so. None runs ``n_brackets``.
-        ``schedule_`` and ``schedule_cost_`` give the plan.
+        runs alone and a ``UserWarning`` says so. None runs ``n_brackets``
+        (with ``max_time`` and ``n_brackets="auto"``: Hyperband iterations
+        until the time is up). ``schedule_`` and ``schedule_cost_`` give the
+        plan, and ``verbose >= 2`` prints it before the first fit.
 
     resource : "n_samples" or str, default="n_samples"
         What a candidate's budget buys. ``"n_samples"`` subsamples the
@@ -97,16 +100,27 @@ class HyperbandSearchCV(_BaseHyperSearch):
         Most brackets to run. "auto" runs as many as ``n_iter`` allows, or
         without ``n_iter`` ``s_max + 1`` of them with
         ``s_max = floor(log_factor(max_resources / min_resources))``: one
-        Hyperband iteration. More brackets repeat the cycle (useful with a
+        Hyperband iteration; with ``max_time`` and no ``n_iter``, it runs
+        iteration after iteration until ``max_time`` is spent. More
+        brackets repeat the cycle (useful with a
         model-based sampler, which improves as results accumulate); fewer
         keep the most exploratory ones. With ``n_iter`` too, the search
         stops at whichever limit comes first.
 
-    sampler : {"random", "bohb", "tpe"}, default="random"
-        How the first rung of a bracket is drawn: from the prior, or
-        (``"bohb"``, with ``"tpe"`` as an alias) from kernel densities
-        of the good and the other candidates at the highest resource with
-        enough results, one third of the candidates staying random.
+    sampler : {"random", "bohb", "tpe", "gp"}, default="random"
+        How the first rung of a bracket is drawn: from the prior, or from a
+        model fitted on the results of every rung, with the resource as an
+        input, that proposes for the full resource; one third of the
+        candidates stay random. ``"bohb"`` (``"tpe"`` is an alias): kernel
+        densities of the good and the other candidates of each resource
+        with enough results, mixed with weights that follow how well each
+        resource ranks candidates for the next one; the candidate maximizes
+        their ratio. ``"gp"``: a Gaussian process over the parameters and
+        the log-resource, whose length scale along the resource, fitted to
+        the data, says how far cheap results inform the full one; the
+        candidates maximize the expected improvement at the full resource.
+        A model pays off once it has results: give it several Hyperband
+        iterations (``n_iter``).
 
     continuation : "auto" or bool, default="auto"
         Whether a promoted candidate continues from its fitted fold models
@@ -123,6 +137,17 @@ class HyperbandSearchCV(_BaseHyperSearch):
         (a ``ValueError`` otherwise); False always fits from scratch. Only
         the candidates a rung may still promote keep their models.
 
+    adapt_min_resources : bool, default=True
+        Whether the search stops starting brackets at a resource that
+        misleads. After each rung, Kendall's tau between the scores of the
+        candidates at each resource and at the next one is measured
+        (``rank_correlations_``); when it is below 0.25 by more than its
+        standard error, over at least 10 candidates, the brackets still to
+        start follow the schedule of ``min_resources`` set to the next
+        resource, within what is left of ``n_iter`` and ``n_brackets``, and
+        model-based samplers ignore the results at the misleading
+        resources. ``min_resources_adjustments_`` says what was done.
+
     <search_parameters>
 
     <lifecycle_parameters>
@@ -134,7 +159,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
     min_resources_ : int
         Resource of the smallest rung, the first of the first bracket:
         ``max_resources_ / factor**s_max`` rounded down, at least
-        ``min_resources``.
+        ``min_resources``. Later brackets may start higher (see
+        ``min_resources_adjustments_``).
 
     max_resources_ : int
         Resolved ``max_resources``.
@@ -153,7 +179,25 @@ class HyperbandSearchCV(_BaseHyperSearch):
         Cost of ``schedule_`` in full-resource evaluations,
         ``sum(n * r) / max_resources_``, each evaluation being ``n_splits``
         fits. At most ``n_iter``, unless the first bracket alone costs
-        more.
+        more. A continued rung costs only its increment, so the compute
+        spent is less.
+
+    rank_correlations_ : list of dict
+        How well each resource ranked candidates for the next one: per pair
+        of consecutive rung resources, ``low``, ``high``, ``tau`` (Kendall's
+        tau between the mean test scores of the candidates evaluated with
+        both; NaN with fewer than 3) and ``n_pairs``. A rung promotes only
+        its best candidates, which lowers tau even where the resources
+        agree; a tau near 0 or below says that the smaller resource
+        misleads. ``pandas.DataFrame(search.rank_correlations_)`` shows it
+        as a table.
+
+    min_resources_adjustments_ : list of dict
+        What ``adapt_min_resources`` did, in order: ``bracket`` (the first
+        bracket of the new plan), ``budget`` (the misleading resource),
+        ``tau`` and ``n_pairs`` (the evidence) and ``min_resources`` (the
+        smallest first-rung resource from then on). Empty if nothing was
+        changed.
 
     n_resources_ : list of list of int
         Resource of each rung that ran, one list per bracket.
@@ -275,8 +319,9 @@ class HyperbandSearchCV(_BaseHyperSearch):
             Interval(numbers.Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
         ],
-        "sampler": [StrOptions({"random", "bohb", "tpe"})],
+        "sampler": [StrOptions({"random", "bohb", "tpe", "gp"})],
         "continuation": [StrOptions({"auto"}), "boolean"],
+        "adapt_min_resources": ["boolean"],
     }
 
     def __init__(
@@ -292,6 +337,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         n_brackets="auto",
         sampler="random",
         continuation="auto",
+        adapt_min_resources=True,
         scoring=None,
         n_jobs=None,
         refit=True,
@@ -307,6 +353,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
         target_score=None,
         checkpoint=None,
         initial_results=None,
+        objectives=None,
+        constraints=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -325,6 +373,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
             target_score=target_score,
             checkpoint=checkpoint,
             initial_results=initial_results,
+            objectives=objectives,
+            constraints=constraints,
         )
         self.param_distributions = param_distributions
         self.n_iter = n_iter
@@ -335,6 +385,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
         self.n_brackets = n_brackets
         self.sampler = sampler
         self.continuation = continuation
+        self.adapt_min_resources = adapt_min_resources
 
     # -- checks, before any fit ---------------------------------------------
     def _check_search_inputs(self, X, y, split_params):
@@ -369,7 +420,7 @@ class HyperbandSearchCV(_BaseHyperSearch):
             min_resources,
             self.max_resources_,
             self.factor,
-            self._n_brackets(),
+            None if self._repeats() else self._n_brackets(),
             self.n_iter,
         )
         # the rungs start at max_resources_ / factor**s_max, rounded down,
@@ -443,6 +494,14 @@ class HyperbandSearchCV(_BaseHyperSearch):
     def _n_brackets(self):
         return None if self.n_brackets == "auto" else self.n_brackets
 
+    def _repeats(self):
+        """Whether Hyperband iterations repeat until ``max_time`` is spent."""
+        return (
+            self.max_time is not None
+            and self.n_iter is None
+            and self.n_brackets == "auto"
+        )
+
     def _check_enough_samples(self, X, y, split_params, lowest, n_classes):
         needed = max(2, n_classes or 0)
         fraction = lowest / self._n_samples_orig
@@ -464,16 +523,43 @@ class HyperbandSearchCV(_BaseHyperSearch):
         # one seed for the subsampling splitters, drawn before the strategy
         # takes the generator, so both are fixed by random_state
         self._subsample_seed = int(random_state.integers(np.iinfo(np.int32).max))
-        return HyperbandStrategy(
+        strategy = HyperbandStrategy(
             space,
             min_resources=self.min_resources_,
             max_resources=self.max_resources_,
             factor=self.factor,
-            n_brackets=self._n_brackets(),
+            n_brackets=None if self._repeats() else self._n_brackets(),
             sampler=self.sampler,
             random_state=random_state,
             max_cost=self.n_iter,
             continue_rungs=self._continuation() is not None,
+            adapt_min_resources=self.adapt_min_resources,
+            repeat=self._repeats(),
+        )
+        # at verbose=1 the driver prints one line per batch and nothing else
+        if isinstance(self.verbose, numbers.Number) and self.verbose >= 2:
+            print(self._plan_message(strategy))
+        return strategy
+
+    def _plan_message(self, strategy):
+        """The schedule and its cost, in words (``verbose >= 2``)."""
+        schedule = strategy.schedule
+        n_rows = sum(n for rungs in schedule for n, _ in rungs)
+        n_new = sum(rungs[0][0] for rungs in schedule)
+        n_splits = self._fit_context.n_splits
+        what = (
+            f"{len(schedule)} brackets"
+            if not self._repeats()
+            else f"Hyperband iterations of {len(schedule)} brackets until "
+            f"max_time={self.max_time}s is spent; the first"
+        )
+        return (
+            f"[{type(self).__name__}] {what}: {n_new} candidates, {n_rows} "
+            f"evaluations from {self.min_resources_} to {self.max_resources_} "
+            f"{self.resource}, costing {strategy.cost:.4g} full-resource "
+            f"evaluations ({strategy.cost * n_splits:.4g} full fits with "
+            f"{n_splits} CV splits)"
+            + (", less where rungs continue" if strategy.continue_rungs else "")
         )
 
     def _continuation(self):
@@ -528,10 +614,13 @@ class HyperbandSearchCV(_BaseHyperSearch):
 
     def _set_search_attributes(self, strategy, results, score_key):
         self.schedule_ = [list(rungs) for rungs in strategy.schedule]
+        self.n_brackets_ = len(self.schedule_)
         self.schedule_cost_ = strategy.cost
         done = strategy.rungs_done
         self.n_candidates_ = [[n for n, _ in rungs] for rungs in done]
         self.n_resources_ = [[r for _, r in rungs] for rungs in done]
+        self.rank_correlations_ = strategy.rank_correlations
+        self.min_resources_adjustments_ = [dict(a) for a in strategy.adjustments]
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):

@@ -85,14 +85,34 @@ class BaseStrategy(ABC):
     ----------
     space : Space
     history : list of (Candidate, float) pairs
-        Every told candidate and its score, in the order told.
+        Every told candidate and its score, in the order told; with score
+        vectors, ``(Candidate, tuple of float)`` pairs.
+    violations : list of float
+        The constraint violation told with each vector (0 means feasible);
+        0 for every scalar score.
+
+    Notes
+    -----
+    **Score vectors.** A strategy that sets ``handles_vectors = True`` may be
+    told an array of shape ``(n_candidates, n_objectives)``, every objective
+    oriented for maximization, and a constraint ``violation`` per candidate;
+    it learns them in :meth:`_tell_vectors` (Pareto rank and crowding
+    distance order them, see
+    :mod:`sklearn_hypersearch._strategies._multiobjective`). A strategy
+    that learns one number per candidate refuses vectors; the searches wrap
+    it in :class:`~sklearn_hypersearch._strategies._multiobjective.VectorLayer`.
     """
+
+    #: Whether :meth:`tell` accepts score vectors (several objectives).
+    handles_vectors = False
 
     def __init__(self, space, random_state=None):
         self.space = Space.from_user(space)
         self._rng = _as_generator(random_state)
         self.history = []
+        self.violations = []
         self._seen = set()
+        self._n_objectives = None  # None: scalar scores; k: vectors of k
 
     @property
     def n_told(self):
@@ -125,7 +145,7 @@ class BaseStrategy(ABC):
             )
         return candidates
 
-    def tell(self, candidates, scores):
+    def tell(self, candidates, scores, violation=None):
         """Record the scores of evaluated candidates.
 
         Called once per evaluated batch, in the order the candidates were
@@ -135,21 +155,79 @@ class BaseStrategy(ABC):
         Parameters
         ----------
         candidates : list of Candidate or dict
-        scores : array-like of float
-            Greater is better; NaN and infinities are allowed.
+        scores : array-like of float of shape (n,) or (n, n_objectives)
+            Greater is better; NaN and infinities are allowed. A 2-d array
+            holds one score vector per candidate (only for strategies with
+            ``handles_vectors``); a row with a non-finite value is a failure.
+        violation : array-like of shape (n,), default=None
+            With score vectors: each candidate's total constraint violation,
+            ``>= 0`` (0 means feasible, NaN is read as infinite). None means
+            every candidate is feasible.
         """
         candidates = [
             c if isinstance(c, Candidate) else Candidate(dict(c)) for c in candidates
         ]
-        scores = np.asarray(scores, dtype=float).reshape(-1)
+        scores = np.asarray(scores, dtype=float)
+        if scores.ndim == 2:
+            self._tell_vector_batch(candidates, scores, violation)
+            return
+        if violation is not None:
+            raise ValueError("violation is only told with score vectors (2-d scores).")
+        if self._n_objectives is not None:
+            raise ValueError(
+                f"{type(self).__name__} was told score vectors of "
+                f"{self._n_objectives} objectives; it cannot be told scalar "
+                "scores as well."
+            )
+        scores = scores.reshape(-1)
         if len(candidates) != len(scores):
             raise ValueError(
                 f"Got {len(candidates)} candidates but {len(scores)} scores."
             )
         for cand, score in zip(candidates, scores):
             self.history.append((cand, float(score)))
+            self.violations.append(0.0)
             self._seen.add(self._key(cand))
         self._tell(candidates, finite_scores(scores))
+
+    def _tell_vector_batch(self, candidates, scores, violation):
+        if not self.handles_vectors:
+            raise TypeError(
+                f"{type(self).__name__} learns one score per candidate, got "
+                f"score vectors of shape {scores.shape}; wrap it in "
+                "sklearn_hypersearch._strategies._multiobjective.VectorLayer."
+            )
+        n, k = scores.shape
+        if len(candidates) != n:
+            raise ValueError(f"Got {len(candidates)} candidates but {n} score vectors.")
+        if k == 0:
+            raise ValueError("score vectors must hold at least one objective.")
+        if self._n_objectives is None and self.history:
+            raise ValueError(
+                f"{type(self).__name__} was told scalar scores; it cannot be told "
+                "score vectors as well."
+            )
+        if self._n_objectives not in (None, k):
+            raise ValueError(
+                f"{type(self).__name__} was told vectors of {self._n_objectives} "
+                f"objectives, got {k}."
+            )
+        if violation is None:
+            v = np.zeros(n)
+        else:
+            v = np.asarray(violation, dtype=float).reshape(-1)
+            if len(v) != n:
+                raise ValueError(f"Got {n} score vectors but {len(v)} violations.")
+            if (v < 0).any():
+                raise ValueError(f"violation must be >= 0, got {violation!r}.")
+            v = np.where(np.isnan(v), np.inf, v)
+        self._n_objectives = k
+        for cand, row, viol in zip(candidates, scores, v):
+            self.history.append((cand, tuple(float(x) for x in row)))
+            self.violations.append(float(viol))
+            self._seen.add(self._key(cand))
+        Y = np.where(np.isfinite(scores).all(axis=1, keepdims=True), scores, -np.inf)
+        self._tell_vectors(candidates, Y, v)
 
     @abstractmethod
     def _ask(self, n):
@@ -157,6 +235,30 @@ class BaseStrategy(ABC):
 
     def _tell(self, candidates, scores):
         """Update the strategy; ``scores`` has non-finite values as ``-inf``."""
+
+    def _tell_vectors(self, candidates, Y, violation):
+        """Update the strategy with score vectors (``handles_vectors`` only).
+
+        ``Y`` has shape ``(n, n_objectives)``, rows with a non-finite value
+        all ``-inf``; ``violation`` has shape ``(n,)``, ``>= 0``.
+        """
+
+    def _ranking_scores(self):
+        """One number per told candidate, greater is better, to rank them.
+
+        The scores themselves (non-finite as ``-inf``), or for score vectors
+        their Pareto fitness over the whole history (front, then crowding
+        distance: see
+        :func:`~sklearn_hypersearch._strategies._multiobjective.pareto_fitness`).
+        """
+        if self._n_objectives is None:
+            return finite_scores([s for _, s in self.history])
+        from sklearn_hypersearch._strategies._multiobjective import pareto_fitness
+
+        Y = np.array([s for _, s in self.history], dtype=float)
+        fitness = pareto_fitness(Y, np.array(self.violations, dtype=float))
+        # a failed fit ranks below everything, as a non-finite score does
+        return np.where(np.isfinite(Y).all(axis=1), fitness, -np.inf)
 
     # helpers for subclasses ------------------------------------------------
     def _key(self, candidate):
@@ -180,11 +282,15 @@ class BaseStrategy(ABC):
 
     @property
     def best(self):
-        """The best told ``(Candidate, score)`` pair, or None."""
+        """The best told ``(Candidate, score)`` pair, or None.
+
+        With score vectors, a candidate of the first front (the feasible
+        non-dominated ones) with the largest crowding distance.
+        """
         if not self.history:
             return None
-        scores = finite_scores([s for _, s in self.history])
+        scores = self._ranking_scores()
         i = int(np.argmax(scores))
-        if math.isinf(scores[i]):
+        if math.isinf(scores[i]) or not np.isfinite(self.history[i][1]).all():
             return None
         return self.history[i]

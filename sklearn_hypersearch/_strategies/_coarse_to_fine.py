@@ -201,6 +201,11 @@ class CoarseToFineStrategy(BaseStrategy):
     index, in ``stage_spaces[stage].subspaces``, of the subspace the
     candidate was drawn from).
 
+    Score vectors (several objectives) may be told: candidates are then
+    ranked by Pareto rank (constraint domination: feasible first), then by
+    crowding distance, so that the regions of a stage go to non-dominated
+    candidates that are far apart on the front.
+
     A numeric dimension is narrowed to its own type: :class:`Real` and
     :class:`Integer` keep their scale, a ``scipy.stats`` distribution becomes
     a uniform :class:`Real` (or :class:`Integer` if discrete) between the
@@ -224,6 +229,7 @@ class CoarseToFineStrategy(BaseStrategy):
     """
 
     result_tags = ("stage", "region")
+    handles_vectors = True
 
     def __init__(
         self,
@@ -359,9 +365,11 @@ class CoarseToFineStrategy(BaseStrategy):
         return region_dicts, out
 
     def _ranked(self):
-        """Told candidates of this space, best first (ties: first told)."""
-        scores = np.array([s for _, s in self.history], dtype=float)
-        scores = np.where(np.isfinite(scores), scores, -np.inf)
+        """Told candidates of this space, best first (ties: first told).
+
+        Score vectors rank by Pareto rank, then crowding distance.
+        """
+        scores = self._ranking_scores()
         order = np.argsort(-scores, kind="stable")
         ranked = []
         for j in order:

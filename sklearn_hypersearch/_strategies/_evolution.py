@@ -15,6 +15,10 @@ import numpy as np
 
 from sklearn_hypersearch._space._dimensions import Categorical, Integer
 from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
+from sklearn_hypersearch._strategies._multiobjective import (
+    nsga2_select,
+    pareto_fitness,
+)
 
 # Bounds of the adaptive mutation step, in unit-cube coordinates.
 _MIN_SCALE = 0.01
@@ -48,7 +52,18 @@ def default_tournament_size(population_size):
 class _Individual:
     """A point of one subspace: unit genome, native params and its score."""
 
-    __slots__ = ("sub", "unit", "params", "key", "score", "ident", "parents", "gen")
+    __slots__ = (
+        "sub",
+        "unit",
+        "params",
+        "key",
+        "score",
+        "ident",
+        "parents",
+        "gen",
+        "vec",
+        "viol",
+    )
 
     def __init__(self, sub, unit, params, key, ident, parents=(), gen=None):
         self.sub = sub
@@ -59,6 +74,8 @@ class _Individual:
         self.score = None
         self.ident = ident
         self.parents = parents
+        self.vec = None  # score vector (multi-objective), maximized
+        self.viol = 0.0  # its constraint violation
 
 
 def _check_int(value, name, low, high=None):
@@ -161,6 +178,26 @@ class EvolutionStrategy(BaseStrategy):
     ``parents`` (the ``individual`` numbers of the parents joined by
     commas, ``""`` for designed or fresh random points).
 
+    **Several objectives.** Told score vectors (and constraint violations),
+    the strategy runs NSGA-II's selection (Deb et al. 2002): the next
+    population is the ``population_size`` best of the current population and
+    its children by non-dominated sorting with constraint domination
+    (feasible first, then smaller violation), the last front that fits
+    being cut by crowding distance; tournaments compare Pareto rank, then
+    crowding distance. ``n_elite`` then only sets how many children a
+    generation breeds (``population_size - n_elite``). A child counts as a
+    success of the one-fifth rule when it dominates one of its parents. The
+    scores of :attr:`population` are then the Pareto fitness of each
+    individual within the population (``-rank`` plus a crowding term below
+    0.5, see
+    :func:`~sklearn_hypersearch._strategies._multiobjective.pareto_fitness`).
+
+    References
+    ----------
+    .. [1] K. Deb, A. Pratap, S. Agarwal and T. Meyarivan, "A fast and elitist
+       multiobjective genetic algorithm: NSGA-II", IEEE Trans. Evol. Comput.
+       6(2), 2002.
+
     Examples
     --------
     >>> from sklearn_hypersearch import EvolutionStrategy, Real
@@ -178,6 +215,7 @@ class EvolutionStrategy(BaseStrategy):
     """
 
     result_tags = ("generation", "individual", "parents")
+    handles_vectors = True
 
     def __init__(
         self,
@@ -268,20 +306,34 @@ class EvolutionStrategy(BaseStrategy):
 
     def _tell(self, candidates, scores):
         for cand, score in zip(candidates, scores):
-            key = self.space.key(cand.params)
-            ind = self._waiting.pop(key, None)
-            if ind is None:
-                # A result this strategy did not propose (warm start,
-                # resumed checkpoint): it joins the pool of the next
-                # selection like a child without parents.
-                if not self.space.contains(cand.params):
-                    continue
-                sub = self.space.subspace_of(cand.params)
-                unit = self.space.subspaces[sub].to_unit([cand.params])[0]
-                ind = _Individual(sub, unit, dict(cand.params), key, ident=None)
-                self._proposed.add(key)
-            ind.score = float(score)
-            self._offspring.append(ind)
+            ind = self._told_individual(cand)
+            if ind is not None:
+                ind.score = float(score)
+                self._offspring.append(ind)
+
+    def _tell_vectors(self, candidates, Y, violation):
+        for cand, row, viol in zip(candidates, Y, violation):
+            ind = self._told_individual(cand)
+            if ind is not None:
+                ind.vec = np.asarray(row, dtype=float)
+                ind.viol = float(viol)
+                self._offspring.append(ind)
+
+    def _told_individual(self, cand):
+        """The individual of a told candidate (None outside the space)."""
+        key = self.space.key(cand.params)
+        ind = self._waiting.pop(key, None)
+        if ind is None:
+            # A result this strategy did not propose (warm start,
+            # resumed checkpoint): it joins the pool of the next
+            # selection like a child without parents.
+            if not self.space.contains(cand.params):
+                return None
+            sub = self.space.subspace_of(cand.params)
+            unit = self.space.subspaces[sub].to_unit([cand.params])[0]
+            ind = _Individual(sub, unit, dict(cand.params), key, ident=None)
+            self._proposed.add(key)
+        return ind
 
     def _exhausted(self):
         if self.max_generations is not None and (
@@ -307,6 +359,9 @@ class EvolutionStrategy(BaseStrategy):
         self._offspring = []
         if not children:
             return
+        if self._n_objectives is not None:
+            self._select_nsga2(children)
+            return
         self._adapt_scale(children)
         pool = _sorted(self._population + children)
         elites = pool[: self.n_elite]
@@ -317,13 +372,31 @@ class EvolutionStrategy(BaseStrategy):
         ]
         self._population = _sorted(elites + rest[: self.population_size - len(elites)])
 
-    def _adapt_scale(self, children):
+    def _select_nsga2(self, children):
+        """NSGA-II's (mu + lambda) selection on score vectors."""
+        self._adapt_scale(children, success=_dominates)
+        pool = self._population + children
+        Y = np.array([ind.vec for ind in pool])
+        v = np.array([ind.viol for ind in pool])
+        keep = nsga2_select(Y, self.population_size, v)
+        fitness = pareto_fitness(Y[keep], v[keep])
+        survivors = [pool[i] for i in keep]
+        for ind, f in zip(survivors, fitness):
+            # a failed fit stays last in every tournament
+            ind.score = float(f) if np.isfinite(ind.vec).all() else -np.inf
+        self._population = _sorted(survivors)
+
+    def _adapt_scale(self, children, success=None):
         by_ident = {p.ident: p for p in self._population if p.ident is not None}
         outcomes = []
         for child in children:
             parents = [by_ident[i] for i in child.parents if i in by_ident]
-            if parents:
+            if not parents:
+                continue
+            if success is None:
                 outcomes.append(child.score > max(p.score for p in parents))
+            else:
+                outcomes.append(any(success(child, p) for p in parents))
         if outcomes:
             rate = float(np.mean(outcomes))
             factor = math.exp(_ADAPT_RATE * (rate - _TARGET_SUCCESS))
@@ -494,6 +567,13 @@ class EvolutionStrategy(BaseStrategy):
         tags = {"generation": ind.gen, "individual": ind.ident}
         tags["parents"] = parents
         return Candidate(dict(ind.params), tags=tags)
+
+
+def _dominates(a, b):
+    """Whether individual ``a`` constraint-dominates ``b`` (score vectors)."""
+    if a.viol != b.viol and (a.viol > 0 or b.viol > 0):
+        return a.viol < b.viol
+    return bool((a.vec >= b.vec).all() and (a.vec > b.vec).any())
 
 
 def _sorted(individuals):

@@ -3,9 +3,11 @@
 The bracket schedule is pure arithmetic (:func:`hyperband_schedule`), kept
 apart from the strategy so that it can be tested against the formulas of
 Li et al. (2018). :class:`HyperbandStrategy` walks that schedule through the
-ask/tell protocol; its sampler is either random or a small BOHB-style
-density model (Falkner et al., 2018) fitted on the results at the highest
-resource that has enough of them.
+ask/tell protocol; its sampler is random, BOHB's density model (Falkner et
+al., 2018) or a Gaussian process, both fitted on the results of every
+budget with the budget as an input (``_multifidelity``). It measures how
+well each budget ranks candidates for the next one and can stop starting
+brackets at a budget that misleads.
 """
 
 # Authors: The sklearn-hypersearch developers
@@ -18,13 +20,21 @@ from collections import defaultdict, deque
 import numpy as np
 
 from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
-from sklearn_hypersearch._strategies._surrogates import DensityRatio, _Encoder
+from sklearn_hypersearch._strategies._multifidelity import (
+    BudgetDensityRatio,
+    BudgetGP,
+    chain_weights,
+    misleads,
+    one_blas_thread,
+    rank_correlations,
+)
+from sklearn_hypersearch._strategies._surrogates import _Encoder
 
 # Guards floor/ceil of float powers and logarithms against round-off, e.g.
 # log(243) / log(3) = 4.999999999999999.
 _TOL = 1e-9
 
-_SAMPLERS = ("random", "bohb", "tpe")
+_SAMPLERS = ("random", "bohb", "tpe", "gp")
 
 
 def _floor(x):
@@ -287,20 +297,27 @@ class HyperbandStrategy(BaseStrategy):
         Most brackets to run (see :func:`hyperband_schedule`); None runs one
         Hyperband iteration, ``s_max + 1`` brackets, or as many as
         ``max_cost`` allows if it is set.
-    sampler : {"random", "bohb", "tpe"}, default="random"
-        How the first rung of a bracket is drawn. ``"bohb"`` (``"tpe"`` is
-        an alias) fits two kernel densities, on the best and on the other
-        candidates told at the highest resource that has at least
-        ``n_dims + 3`` of them, and proposes the point maximizing their
-        ratio among draws from the good density; a ``random_fraction`` of
-        the candidates, and all of them before the model has data, are
-        drawn at random.
+    sampler : {"random", "bohb", "tpe", "gp"}, default="random"
+        How the first rung of a bracket is drawn; a ``random_fraction`` of
+        the candidates, and all of them before a model has data, are drawn
+        at random. The models are fitted on the results of every budget
+        and propose for the full one (see
+        :mod:`~sklearn_hypersearch._strategies._multifidelity`).
+        ``"bohb"`` (``"tpe"`` is an alias): BOHB's kernel densities of the
+        good and the other candidates, one pair per budget with at least
+        ``n_dims + 3`` results, mixed with weights that follow the rank
+        correlations between budgets; the proposal maximizes their ratio
+        among ``n_proposals`` draws from the good mixture. ``"gp"``: a
+        Gaussian process over the space and the log-budget, whose length
+        scale along the budget says how far cheap results inform the full
+        budget; the proposals maximize the expected improvement at the full
+        budget.
     random_fraction : float, default=1/3
         Share of random candidates with a model-based sampler.
     top_fraction : float, default=0.15
-        Share of observations that the good density is fitted on.
+        Share of a budget's observations that its good density is fitted on.
     n_proposals : int, default=64
-        Points drawn from the good density per model-based candidate.
+        Points drawn from the good density per ``"bohb"`` candidate.
     random_state : int, RandomState instance, Generator or None, default=None
     max_cost : float or None, default=None
         Budget in full-resource evaluations (units of ``max_resources``):
@@ -308,13 +325,30 @@ class HyperbandStrategy(BaseStrategy):
         iterations, while their total resource stays within
         ``max_cost * max_resources``; the first bracket always runs, even
         if it alone costs more.
+    continue_rungs : bool, default=False
+        Whether a promoted candidate ``continues`` its candidate of the
+        previous rung (whose models every rung but the last keeps).
+    adapt_min_resources : bool, default=False
+        Whether to stop starting brackets at a budget that misleads: once a
+        budget's ranking of the candidates it promoted disagrees with the
+        next budget's (Kendall's tau plus its standard error below 0.25,
+        over at least 10 candidates), the brackets still to start follow
+        the schedule of a larger ``min_resources``, the next budget, within
+        what is left of ``n_brackets`` and ``max_cost``; model-based
+        samplers then ignore the results at the misleading budgets.
+    repeat : bool, default=False
+        Cycle through Hyperband iterations without end (for a search bounded
+        by time): the schedule grows by one iteration whenever every planned
+        bracket has started. Needs ``n_brackets=None`` and ``max_cost=None``.
 
     Attributes
     ----------
     schedule : list of list of (int, int)
         Planned ``(n_candidates, n_resources)`` of each rung of each bracket;
         on a finite space, the first rung of a bracket is capped at the
-        number of points of the space.
+        number of points of the space. Brackets not yet started change when
+        ``adapt_min_resources`` raises the smallest budget, and the schedule
+        grows with ``repeat``.
     cost : float
         The planned schedule's cost in full-resource evaluations,
         ``sum(n * r) / max_resources``; an upper bound where known results
@@ -322,12 +356,20 @@ class HyperbandStrategy(BaseStrategy):
     rungs_done : list of list of (int, int)
         ``(n_candidates, n_resources)`` of every rung whose results are all
         in (told or known), one list per started bracket.
+    rank_correlations : list of dict
+        Kendall's tau between the scores at each budget and at the next one,
+        over the candidates scored at both (``low``, ``high``, ``tau``,
+        ``n_pairs``).
+    adjustments : list of dict
+        What ``adapt_min_resources`` did, in order: ``bracket`` (the first
+        bracket started under the change), ``budget`` (the misleading one),
+        ``tau`` and ``n_pairs`` (the evidence) and ``min_resources`` (the
+        smallest budget from then on).
 
     Examples
     --------
     >>> from sklearn_hypersearch import Real
     >>> from sklearn_hypersearch._strategies._hyperband import HyperbandStrategy
-    >>> from sklearn_hypersearch import Real
     >>> strategy = HyperbandStrategy(
     ...     {"x": Real(-5.0, 5.0)}, min_resources=1, max_resources=9, random_state=0
     ... )
@@ -359,6 +401,8 @@ class HyperbandStrategy(BaseStrategy):
         random_state=None,
         max_cost=None,
         continue_rungs=False,
+        adapt_min_resources=False,
+        repeat=False,
     ):
         super().__init__(space, random_state)
         if sampler not in _SAMPLERS:
@@ -369,6 +413,12 @@ class HyperbandStrategy(BaseStrategy):
             )
         if not 0 < top_fraction < 1:
             raise ValueError(f"top_fraction must be in (0, 1), got {top_fraction!r}.")
+        if repeat and (n_brackets is not None or max_cost is not None):
+            raise ValueError(
+                "repeat=True cycles without end: it needs n_brackets=None and "
+                f"max_cost=None, got n_brackets={n_brackets!r} and "
+                f"max_cost={max_cost!r}."
+            )
         self.min_resources = min_resources
         self.max_resources = max_resources
         self.factor = factor
@@ -379,21 +429,31 @@ class HyperbandStrategy(BaseStrategy):
         self.n_proposals = n_proposals
         self.max_cost = max_cost
         self.continue_rungs = bool(continue_rungs)
+        self.adapt_min_resources = bool(adapt_min_resources)
+        self.repeat = bool(repeat)
         self.schedule = self._capped(
             hyperband_schedule(
                 min_resources, max_resources, factor, n_brackets, max_cost
             )
         )
+        # every budget of the schedule's grid, smallest first
+        self._levels = sorted({r for rungs in self.schedule for _, r in rungs})
+        self._min_start = self.schedule[0][0][1]  # smallest first-rung budget
+        self._n_planned = len(self.schedule)  # brackets of the plan at start
+        self.adjustments = []
         # per bracket: index of the next rung to ask, and the rung being
         # evaluated: its candidates and their scores (NaN until told)
-        self._next_rung = [0] * len(self.schedule)
-        self._rung_cands = [None] * len(self.schedule)
-        self._rung_scores = [None] * len(self.schedule)
+        self._next_rung = []
+        self._rung_cands = []
+        self._rung_scores = []
+        self._done = []  # (n, r) of the closed rungs
+        self._grow_state()
         # (key, budget) -> score of every told result, and -> the rung
         # slots (bracket, slot) waiting for a result asked but not told
         self._known = {}
         self._waiting = {}
-        self._done = [[] for _ in self.schedule]  # (n, r) of the closed rungs
+        # key -> {budget: score}, for the rank correlations between budgets
+        self._by_point = defaultdict(dict)
         self._queue = deque()  # asked rungs not yet handed out (ask(n) with small n)
         self._last_params = {}  # bracket -> params of its last closed rung
         # bracket -> per slot of the open (then last closed) rung, the
@@ -401,11 +461,13 @@ class HyperbandStrategy(BaseStrategy):
         # promoted candidate continues with continue_rungs
         self._evaluated = {}
         self._last_cands = {}
-        # observations for the model: budget -> [(subspace index, unit row, score)]
-        self._obs = defaultdict(list)
-        # subspace index -> (observations told, its DensityRatio or None):
-        # the densities change only when results are told, not per point
-        self._ratio_models = {}
+        # observations for the models: subspace index -> lists of unit rows,
+        # point keys, budgets and scores
+        self._obs = defaultdict(lambda: ([], [], [], []))
+        # subspace index -> (observations told, model or None): a model
+        # changes only when results are told, not per point
+        self._models = {}
+        self._theta = {}  # subspace index -> the GP's last hyperparameters
         # a batch smaller than this takes in the next bracket's first rung
         self._min_batch = math.ceil(factor**2)
 
@@ -422,6 +484,18 @@ class HyperbandStrategy(BaseStrategy):
     def rungs_done(self):
         return [list(rungs) for rungs in self._done if rungs]
 
+    @property
+    def rank_correlations(self):
+        return rank_correlations(self._by_point, self._levels)
+
+    def _grow_state(self):
+        """Per-bracket state for brackets added to the schedule."""
+        for _ in range(len(self.schedule) - len(self._next_rung)):
+            self._next_rung.append(0)
+            self._rung_cands.append(None)
+            self._rung_scores.append(None)
+            self._done.append([])
+
     def _capped(self, schedule):
         n_values = self.space.n_values
         if math.isinf(n_values):
@@ -437,10 +511,84 @@ class HyperbandStrategy(BaseStrategy):
             )
         return out
 
+    # -- the plan -----------------------------------------------------------
+    @property
+    def _n_started(self):
+        # brackets start in the order of the schedule: a prefix has started
+        return sum(1 for i in self._next_rung if i > 0)
+
+    def _replan(self):
+        """Plan the brackets not yet started from the smallest budget now in
+        force, within what is left of ``n_brackets`` and ``max_cost``."""
+        started = self.schedule[: self._n_started]
+        if self.repeat:
+            n_left, cost_left = None, None
+        else:
+            limit = self._n_planned if self.n_brackets is None else self.n_brackets
+            n_left = limit - len(started)
+            cost_left = None
+            if self.max_cost is not None:
+                cost_left = self.max_cost - schedule_cost(started, self.max_resources)
+        tail = []
+        if n_left is None or n_left > 0:
+            tail = self._iteration(n_left, cost_left)
+        del self.schedule[len(started) :]
+        self.schedule.extend(tail)
+        for state in (self._next_rung, self._rung_cands, self._rung_scores, self._done):
+            del state[len(started) :]
+        self._grow_state()
+
+    def _iteration(self, n_left=None, cost_left=None):
+        """Brackets from the smallest budget in force: one iteration, or as
+        many as ``n_left`` and ``cost_left`` allow (none may overspend)."""
+        if self.max_cost is None or cost_left is None:
+            plan = hyperband_schedule(
+                self._min_start, self.max_resources, self.factor, n_left
+            )
+        else:
+            if cost_left <= 0:
+                return []
+            plan = hyperband_schedule(
+                self._min_start, self.max_resources, self.factor, n_left, cost_left
+            )
+            # the first bracket of a plan always runs; here it must fit too
+            if schedule_cost(plan[:1], self.max_resources) > cost_left * (1 + _TOL):
+                return []
+        return self._capped(plan)
+
+    def _check_fidelity(self):
+        """Raise the smallest first-rung budget past a misleading budget."""
+        if not self.adapt_min_resources:
+            return
+        for c in self.rank_correlations:
+            low = c["low"]
+            if low < self._min_start or low >= self.max_resources:
+                continue
+            if misleads(c["tau"], c["n_pairs"]):
+                self._min_start = c["high"]
+                self._replan()
+                self.adjustments.append(
+                    {
+                        "bracket": self._n_started,
+                        "budget": low,
+                        "tau": c["tau"],
+                        "n_pairs": c["n_pairs"],
+                        "min_resources": self._min_start,
+                    }
+                )
+
+    def _misleading_below(self):
+        """Budgets the models leave out: those below the smallest budget
+        that ``adapt_min_resources`` keeps."""
+        if not self.adjustments:
+            return -math.inf
+        return max(a["budget"] for a in self.adjustments)
+
     # -- ask ----------------------------------------------------------------
     def _ask(self, n):
         if not self._queue:
-            self._queue.extend(self._next_batch())
+            with one_blas_thread():
+                self._queue.extend(self._next_batch())
         out = []
         while self._queue and (n is None or len(out) < n):
             out.append(self._queue.popleft())
@@ -462,13 +610,26 @@ class HyperbandStrategy(BaseStrategy):
             if c is not None
         )
         out = []
-        for b, rungs in enumerate(self.schedule):
+        b = 0
+        grown_at = None  # len(out) when the schedule last grew
+        while True:
+            if b == len(self.schedule):
+                if not (self.repeat and self._n_started == len(self.schedule)):
+                    break
+                if grown_at == len(out):
+                    break  # a whole iteration was known already (finite space)
+                grown_at = len(out)
+                self.schedule.extend(self._iteration())  # one more iteration
+                self._grow_state()
+            rungs = self.schedule[b]
             while self._next_rung[b] < len(rungs) and self._rung_cands[b] is None:
                 if self._next_rung[b] == 0 and in_flight + len(out) >= self._min_batch:
                     return out  # this bracket and the later ones wait
                 out.extend(self._open_rung(b))
                 if not np.isnan(self._rung_scores[b]).any():
                     self._close_rung(b)  # every result was known: go on
+                rungs = self.schedule[b]
+            b += 1
         return out
 
     @property
@@ -554,12 +715,13 @@ class HyperbandStrategy(BaseStrategy):
     # -- tell ---------------------------------------------------------------
     def _tell(self, candidates, scores):
         for cand, score in zip(candidates, scores):
-            self._observe(cand, score)
             budget = self.max_resources if cand.budget is None else cand.budget
-            key = (self.space.key(cand.params), budget)
-            self._known[key] = float(score)
+            point = self.space.key(cand.params)
+            self._observe(cand, point, budget, score)
+            self._known[(point, budget)] = float(score)
+            self._by_point[point][budget] = float(score)
             # the rungs waiting for it, whoever asked it (warm starts too)
-            for b, slot in self._waiting.pop(key, ()):
+            for b, slot in self._waiting.pop((point, budget), ()):
                 self._rung_scores[b][slot] = score
         for b, scores_b in enumerate(self._rung_scores):
             if self._rung_cands[b] is not None and not np.isnan(scores_b).any():
@@ -571,8 +733,9 @@ class HyperbandStrategy(BaseStrategy):
         self._last_cands[b] = self._evaluated.pop(b, [None] * len(cands))
         self._rung_cands[b] = None
         self._done[b].append((len(cands), cands[0].budget if cands else None))
+        self._check_fidelity()
 
-    def _observe(self, cand, score):
+    def _observe(self, cand, point, budget, score):
         if not self._model_based:
             return
         try:
@@ -580,8 +743,8 @@ class HyperbandStrategy(BaseStrategy):
         except ValueError:
             return  # a warm-start point outside the space teaches nothing
         unit = self.space.subspaces[j].to_unit([cand.params])[0]
-        budget = self.max_resources if cand.budget is None else cand.budget
-        self._obs[budget].append((j, unit, float(score)))
+        for column, value in zip(self._obs[j], (unit, point, budget, float(score))):
+            column.append(value)
 
     # -- sampling -----------------------------------------------------------
     def _sample(self, n):
@@ -594,7 +757,7 @@ class HyperbandStrategy(BaseStrategy):
             # the model may keep proposing the same few points of a small
             # finite space: after a few rounds, fill the rung at random
             if self._model_based and attempt < 3:
-                params = [self._model_point() for _ in range(n - len(out))]
+                params = self._model_points(n - len(out))
             else:
                 params = self.space.sample(n - len(out), self._rng)
             for p in params:
@@ -605,42 +768,69 @@ class HyperbandStrategy(BaseStrategy):
                 out.append(p)
         return out
 
-    def _model_point(self):
-        """One point from the BOHB density model, or a random one."""
-        if self._rng.uniform() < self.random_fraction:
-            return self.space.sample(1, self._rng)[0]
-        j = self._subspace_choice()
-        sub = self.space.subspaces[j]
-        model = self._ratio_model(j)
-        if model is None:
-            return sub.from_unit(self._rng.uniform(size=(1, sub.n_dims)))[0]
-        unit = model.argmax(self.n_proposals, self._rng)
-        return sub.from_unit(unit[None, :])[0]
-
-    def _ratio_model(self, j):
-        """Subspace ``j``'s densities, refitted only after new results."""
-        n_obs = sum(len(rows) for rows in self._obs.values())
-        cached = self._ratio_models.get(j)
-        if cached is None or cached[0] != n_obs:
-            data = self._model_data(j)
-            model = None
-            if data is not None:
-                encoder = _Encoder(self.space.subspaces[j])
-                model = DensityRatio(encoder, *data, self.top_fraction)
-            cached = self._ratio_models[j] = (n_obs, model)
-        return cached[1]
-
-    def _subspace_choice(self):
+    def _model_points(self, n):
+        """``n`` points: a ``random_fraction`` at random, the rest from the
+        model of a subspace drawn as random sampling draws it."""
+        at_random = self._rng.uniform(size=n) < self.random_fraction
         # as random sampling does: each subspace equally likely
-        return int(self._rng.integers(self.space.n_subspaces))
+        subspace = self._rng.integers(self.space.n_subspaces, size=n)
+        out = [None] * n
+        randoms = np.flatnonzero(at_random)
+        for i, p in zip(randoms, self.space.sample(len(randoms), self._rng)):
+            out[i] = p
+        for j in range(self.space.n_subspaces):
+            slots = np.flatnonzero(~at_random & (subspace == j))
+            if len(slots):
+                sub = self.space.subspaces[j]
+                for i, p in zip(slots, sub.from_unit(self._propose(j, len(slots)))):
+                    out[i] = p
+        return out
 
-    def _model_data(self, j):
-        """Observations of subspace ``j`` at the highest budget with enough."""
-        n_min = self.space.subspaces[j].n_dims + 1
-        for budget in sorted(self._obs, reverse=True):
-            rows = [(u, s) for (jj, u, s) in self._obs[budget] if jj == j]
-            if len(rows) >= n_min + 2:
-                units = np.array([u for u, _ in rows])
-                scores = np.array([s for _, s in rows])
-                return units, scores
-        return None
+    def _propose(self, j, k):
+        """``k`` unit rows of subspace ``j`` from its model (random without)."""
+        sub = self.space.subspaces[j]
+        model = self._model(j)
+        if model is None:
+            return self._rng.uniform(size=(k, sub.n_dims))
+        if isinstance(model, BudgetGP):
+            return model.propose(k, self._rng)
+        return np.array([model.argmax(self.n_proposals, self._rng) for _ in range(k)])
+
+    def _model(self, j):
+        """Subspace ``j``'s model, refitted only after new results."""
+        units, points, budgets, scores = self._obs[j]
+        cached = self._models.get(j)
+        if cached is not None and cached[0] == len(scores):
+            return cached[1]
+        keep = [i for i, b in enumerate(budgets) if b > self._misleading_below()]
+        encoder = _Encoder(self.space.subspaces[j])
+        min_points = self.space.subspaces[j].n_dims + 3
+        model = None
+        if self.sampler == "gp":
+            if len(keep) >= min_points:
+                model = BudgetGP(encoder).fit(
+                    [units[i] for i in keep],
+                    [points[i] for i in keep],
+                    [budgets[i] for i in keep],
+                    [scores[i] for i in keep],
+                    self._levels[0],
+                    self.max_resources,
+                    self._rng,
+                    self._theta.get(j),
+                )
+                self._theta[j] = model.theta_
+        else:
+            per_budget = defaultdict(lambda: ([], []))
+            for i in keep:
+                per_budget[budgets[i]][0].append(units[i])
+                per_budget[budgets[i]][1].append(scores[i])
+            weights = chain_weights(self._levels, self.rank_correlations)
+            per_budget = {
+                b: (np.array(u), np.array(s)) for b, (u, s) in per_budget.items()
+            }
+            ratio = BudgetDensityRatio(
+                encoder, per_budget, weights, self.top_fraction, min_points
+            )
+            model = None if ratio.empty else ratio
+        self._models[j] = (len(scores), model)
+        return model

@@ -25,6 +25,11 @@ class RandomStrategy(BaseStrategy):
     batch_size : int, default=10
         Natural batch returned by ``ask(None)``.
 
+    Notes
+    -----
+    Score vectors (several objectives) may be told; :attr:`best` then ranks
+    the told candidates by Pareto rank and crowding distance.
+
     Examples
     --------
     >>> from sklearn_hypersearch import RandomStrategy, Real
@@ -36,6 +41,9 @@ class RandomStrategy(BaseStrategy):
     >>> len(strategy.history), abs(candidate.params["x"]) < 1.0
     (20, True)
     """
+
+    # proposals do not read the scores: vectors are kept in the history only
+    handles_vectors = True
 
     def __init__(self, space, random_state=None, method="random", batch_size=10):
         super().__init__(space, random_state)

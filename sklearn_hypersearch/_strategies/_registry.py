@@ -21,6 +21,7 @@ from sklearn_hypersearch._strategies._coarse_to_fine import CoarseToFineStrategy
 from sklearn_hypersearch._strategies._evolution import EvolutionStrategy
 from sklearn_hypersearch._strategies._gradient import GradientStrategy
 from sklearn_hypersearch._strategies._hyperband import _SAMPLERS, HyperbandStrategy
+from sklearn_hypersearch._strategies._multiobjective import VectorLayer
 from sklearn_hypersearch._strategies._pbt import _EXPLORE, PopulationBasedStrategy
 from sklearn_hypersearch._strategies._random import RandomStrategy
 from sklearn_hypersearch._strategies._sequential import SequentialStrategy
@@ -85,6 +86,18 @@ def _phases(space, random_state):
     )
 
 
+def _vector_layer(space, random_state):
+    """A Bayes strategy behind the layer that teaches it score vectors (told
+    scalar scores, it passes them on)."""
+    return VectorLayer(
+        space,
+        lambda rng: BayesStrategy(
+            space, rng, n_initial_points=3, n_points=2, n_candidates=64
+        ),
+        random_state=random_state,
+    )
+
+
 STRATEGIES = (
     RegisteredStrategy("random", RandomStrategy, {"batch_size": 4}),
     RegisteredStrategy("random-sobol", RandomStrategy, {"method": "sobol"}),
@@ -124,6 +137,7 @@ STRATEGIES = (
         for explore in _EXPLORE
     ),
     RegisteredStrategy("sequential", SequentialStrategy, build=_phases),
+    RegisteredStrategy("vector_layer", VectorLayer, build=_vector_layer),
     # told gradients need a back-end's columns: the scores-only modes here
     *(
         RegisteredStrategy(f"gradient-{mode}", GradientStrategy, {"gradient": mode})
