@@ -389,8 +389,11 @@ def test_n_points_auto_follows_n_jobs_and_the_default_does_not():
     assert strategy.n_points == 2
     default = inspect.signature(BayesSearchCV).parameters["n_points"].default
     search.set_params(n_points=default)
-    strategy = search._make_strategy(search._checked_space(), np.random.default_rng(0))
-    assert strategy.n_points == 1
+    for n_jobs in (1, 2, 8):
+        search.set_params(n_jobs=n_jobs)
+        rng = np.random.default_rng(0)
+        strategy = search._make_strategy(search._checked_space(), rng)
+        assert strategy.n_points == 4
 
 
 def test_failing_and_nan_fits_are_handled():

@@ -382,6 +382,7 @@ def test_regressor_as_surrogate_parameter_of_the_search():
         {"x": Real(-1.0, 1.0)},
         n_iter=6,
         n_initial_points=3,
+        n_points=1,  # scikit-optimize's default: one candidate a round
         surrogate=forest,
         **KW,
     ).fit(X, Y)
@@ -718,7 +719,12 @@ def test_skopt_stoppers_stop_our_search():
     callbacks = pytest.importorskip("skopt.callbacks")
     X, y = toy_data()
     search = BayesSearchCV(
-        QuadraticClassifier(), {"x": Real(0.0, 1.0)}, n_iter=30, cv=2, random_state=0
+        QuadraticClassifier(),
+        {"x": Real(0.0, 1.0)},
+        n_iter=30,
+        n_points=1,  # scikit-optimize's default: callbacks after each candidate
+        cv=2,
+        random_state=0,
     )
     search.fit(
         X,

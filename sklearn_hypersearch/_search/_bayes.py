@@ -5,6 +5,7 @@
 
 import inspect
 import numbers
+import warnings
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -80,16 +81,25 @@ class BayesSearchCV(_BaseHyperSearch):
 
     n_initial_points : int, default=10
         Candidates of the initial space-filling (Sobol) design, evaluated
-        before the first model is fitted.
+        before the first model is fitted. When the default would leave no
+        model-based proposal (``n_iter <= 10``, per entry for a list with
+        ``(dict, n_iter)`` entries), half of ``n_iter`` (rounded down) is
+        used instead, so that ``n_iter=10`` gives 5 design points and 5
+        model-based ones; a value set explicitly is kept, with a warning
+        when it leaves no model-based proposal.
 
-    n_points : int or "auto", default=1
+    n_points : int or "auto", default=4
         Candidates proposed per round, evaluated in parallel (each on every
-        CV split, so one candidate already gives ``n_splits`` parallel
-        fits). The candidates of a round are kept apart by the kriging
-        believer heuristic. ``"auto"`` proposes ``n_jobs`` candidates per
-        round so that every worker is busy, at the price of candidates that
-        depend on ``n_jobs``; an int gives the same candidates whatever
-        ``n_jobs`` is. Smaller rounds learn more from each fit.
+        CV split, so a round is ``n_points * n_splits`` fits: 12 with the
+        default and ``cv=3``, enough to keep 4 workers busy, 20 with
+        ``cv=5``). The candidates of a round are kept apart by the kriging
+        believer heuristic. Smaller rounds learn more from each fit (on
+        synthetic functions, rounds of 4 instead of 1 cost about as often as
+        they gained at 50 and 100 evaluations; see
+        ``benchmarks/bench_bayes.py``); larger ones waste fewer workers.
+        An int gives the same candidates whatever ``n_jobs`` is;
+        ``"auto"`` proposes ``n_jobs`` candidates per round, at the price of
+        candidates that depend on ``n_jobs``.
 
     surrogate : {"auto", "gp", "trees", "tpe", "rf", "gbrt"} or regressor, \
             default="auto"
@@ -207,8 +217,8 @@ class BayesSearchCV(_BaseHyperSearch):
     ... ).fit(X, y)
     >>> print(f"{search.best_score_:.2f}")
     0.99
-    >>> search.cv_results_["round"][3:6].tolist()
-    [4, 5, 6]
+    >>> search.cv_results_["round"].tolist()  # rounds of n_points=4
+    [1, 1, 1, 1, 2, 2, 2, 2]
     >>> search.cv_results_["proposed_by"][3:6].tolist()
     ['initial', 'gp', 'gp']
     """
@@ -242,7 +252,7 @@ class BayesSearchCV(_BaseHyperSearch):
         search_spaces=None,
         n_iter=50,
         n_initial_points=10,
-        n_points=1,
+        n_points=4,
         surrogate="auto",
         acquisition="ei",
         xi=0.0,
@@ -354,12 +364,26 @@ class BayesSearchCV(_BaseHyperSearch):
 
     def _make_strategy(self, space, random_state):
         settings = self._strategy_settings()
+        asked_initial = settings.pop("n_initial_points")
+        default_initial = (
+            inspect.signature(BayesSearchCV.__init__)
+            .parameters["n_initial_points"]
+            .default
+        )
         n_points = self.n_points
         if n_points == "auto":
             n_points = max(1, effective_n_jobs(self.n_jobs))
         _, _, budgets = self._space_entries()
         if budgets is None:
-            return BayesStrategy(space, random_state, n_points=n_points, **settings)
+            return BayesStrategy(
+                space,
+                random_state,
+                n_points=n_points,
+                n_initial_points=_initial_points(
+                    asked_initial, self.n_iter, default_initial
+                ),
+                **settings,
+            )
         # one strategy per entry, each with its own seed, as scikit-optimize
         # gives each entry its own Optimizer
         seeds = random_state.integers(2**31 - 1, size=len(budgets))
@@ -369,6 +393,9 @@ class BayesSearchCV(_BaseHyperSearch):
                     Space(dict(zip(sub.names, sub.dimensions))),
                     int(seed),
                     n_points=n_points,
+                    n_initial_points=_initial_points(
+                        asked_initial, budget, default_initial
+                    ),
                     **settings,
                 ),
                 budget,
@@ -388,3 +415,28 @@ class BayesSearchCV(_BaseHyperSearch):
             results[score_key],
             groups=results.get("phase"),
         )
+
+
+def _initial_points(n_initial_points, n_iter, default):
+    """The initial design's size for a budget of ``n_iter`` candidates.
+
+    ``n_initial_points`` unless it leaves no model-based proposal (issue 19:
+    ``n_iter=10`` with the default of 10 design points would be a random
+    search, silently). Then the default gives way to half the budget
+    (rounded down, at least 1); a value given explicitly is kept, as
+    scikit-optimize keeps it, with a warning (the user may mean it, and a
+    checkpointed search resumed with a larger ``n_iter`` must keep it).
+    """
+    if n_initial_points < n_iter or n_iter < 2:
+        return n_initial_points
+    if n_initial_points == default:
+        return n_iter // 2
+    warnings.warn(
+        f"n_initial_points={n_initial_points} >= n_iter={n_iter}: every "
+        "candidate comes from the initial design and none from the model "
+        "(a random search); use fewer initial points for model-based "
+        "proposals.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return n_initial_points

@@ -7,14 +7,14 @@ import math
 import numbers
 
 import numpy as np
-from scipy.optimize import minimize
 
 from sklearn_hypersearch._space._space import _unit_design
-from sklearn_hypersearch._strategies._acquisition import ACQUISITIONS
-from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate
+from sklearn_hypersearch._strategies._acquisition import ACQUISITIONS, local_search
+from sklearn_hypersearch._strategies._base import BaseStrategy, Candidate, finite_scores
 from sklearn_hypersearch._strategies._surrogates import (
     GaussianProcess,
     Parzen,
+    PoolPosterior,
     RegressorSurrogate,
     TreeEnsemble,
     _Encoder,
@@ -218,6 +218,10 @@ class BayesStrategy(BaseStrategy):
         self._gains = np.zeros(len(_PORTFOLIO))
         self._nominees = []
         self._grids = {}
+        self._pools = {}  # posterior on the random points, per subspace
+        self._round_pools = {}  # the same with this round's local points
+        self._subsets = {}  # rows the GP is conditioned on beyond the cap
+        self._told = []  # every score, each batch in the order it was asked
 
     def _pick_surrogate(self, encoder):
         if not isinstance(self.surrogate, str):
@@ -234,7 +238,9 @@ class BayesStrategy(BaseStrategy):
         asked = {key: i for i, key in enumerate(self._pending)}
         order = sorted(
             range(len(candidates)),
-            key=lambda i: asked.get(self.space.key(candidates[i].params), len(asked) + i),
+            key=lambda i: asked.get(
+                self.space.key(candidates[i].params), len(asked) + i
+            ),
         )
         for i in order:
             cand, score = candidates[i], scores[i]
@@ -245,6 +251,7 @@ class BayesStrategy(BaseStrategy):
             )
             self._units[b].append(unit[0])
             self._scores[b].append(float(score))
+            self._told.append(float(score))
             if key in self._pending:
                 del self._pending[key]
             elif key not in self._proposed:
@@ -382,6 +389,11 @@ class BayesStrategy(BaseStrategy):
         for b, (U, ys) in enumerate(data):
             if len(ys) and not self._exhausted(b):
                 models[b] = self._fit(b, U, ys)
+        self._round_pools = {
+            b: self._pool(b, m)
+            for b, m in models.items()
+            if isinstance(m, GaussianProcess)
+        }
         self._update_gains(models)
         # kriging believer for candidates asked but not told yet
         for b, unit in list(self._pending.values()):
@@ -389,7 +401,10 @@ class BayesStrategy(BaseStrategy):
                 models[b], believed = self._believe(models[b], b, unit)
                 best = max(best, believed)
         cache = {}
+        stalled = self._stalled()
         while len(picks) < n:
+            explore = stalled and (self._round + len(picks)) % 2 == 1
+            self._xi_now = self._XI_EXPLORE if explore else self.xi
             pick = self._top_up(models, cache, best)
             if pick is None:
                 pick = self._best_pick(models, cache, best)
@@ -403,6 +418,28 @@ class BayesStrategy(BaseStrategy):
                 best = max(best, believed)
             for key in [k for k in cache if k[0] == b]:
                 del cache[key]
+
+    _STALL = 5
+    _STALL_TOL = 1e-3
+    _XI_EXPLORE = 1.0
+    _xi_now = 0.0
+
+    def _stalled(self):
+        """Whether the last evaluations brought no significant improvement."""
+        if self._STALL is None:
+            return False
+        # in asked order (not told order): one state whatever the order
+        y = finite_scores(self._told)
+        y = y[np.isfinite(y)]
+        if len(y) < 3:
+            return False
+        tol = self._STALL_TOL * y.std()
+        best, last = -np.inf, 0
+        for i, v in enumerate(y):
+            if v > best + tol:
+                last = i
+            best = max(best, v)
+        return len(y) - 1 - last >= self._STALL
 
     def _top_up(self, models, cache, best):
         """A candidate for an alternative subspace with too few scores.
@@ -427,9 +464,9 @@ class BayesStrategy(BaseStrategy):
         if b not in models:
             return self._random_in(b)
         acq = "ei" if self.acquisition == "portfolio" else self.acquisition
-        if (b, acq) not in cache:
-            cache[b, acq] = self._maximize(b, models[b], acq, best)
-        for u in cache[b, acq][1]:
+        if (b, acq, self._xi_now) not in cache:
+            cache[b, acq, self._xi_now] = self._maximize(b, models[b], acq, best)
+        for u in cache[b, acq, self._xi_now][1]:
             if self._is_new(b, u):
                 return b, u, self.surrogates_[b]
         return self._random_in(b)
@@ -451,9 +488,9 @@ class BayesStrategy(BaseStrategy):
             for b, model in models.items():
                 if self._exhausted(b):
                     continue
-                if (b, acq) not in cache:
-                    cache[b, acq] = self._maximize(b, model, acq, best)
-                values, units = cache[b, acq]
+                if (b, acq, self._xi_now) not in cache:
+                    cache[b, acq, self._xi_now] = self._maximize(b, model, acq, best)
+                values, units = cache[b, acq, self._xi_now]
                 for v, u in zip(values, units):
                     if self._is_new(b, u):
                         if top is None or v > top[0]:
@@ -505,28 +542,48 @@ class BayesStrategy(BaseStrategy):
         optimize = n_told <= 50 or n_told >= 1.1 * n_fit
         base = self._gps.get(b)
         if len(ys) > _GP_MAX_POINTS:
-            # bounded time and memory however much was told: the model is
-            # conditioned on the best half of its budget and a random
-            # sample of the rest (a new subset each time: no extension)
-            order = np.argsort(-ys, kind="stable")
-            top = order[: _GP_MAX_POINTS // 2]
-            rest = self._rng.choice(
-                order[_GP_MAX_POINTS // 2 :], _GP_MAX_POINTS - len(top), replace=False
-            )
-            keep = np.sort(np.r_[top, rest])
-            Z, ys, base = Z[keep], ys[keep], None
-        gp = GaussianProcess().fit(Z, ys, self._theta.get(b), self._rng, optimize, base=base)
+            Z, ys, base = self._subset(b, Z, ys, optimize, base)
+        gp = GaussianProcess().fit(
+            Z, ys, self._theta.get(b), self._rng, optimize, base=base
+        )
         self._gps[b] = gp
         if optimize:
             self._n_fit[b] = n_told
         self._theta[b] = gp.theta_
         return gp
 
+    def _subset(self, b, Z, ys, optimize, base):
+        """The rows the GP of subspace ``b`` is conditioned on, beyond the cap.
+
+        Time and memory stay bounded however much was told: when the
+        hyperparameters are refitted, the model takes the best half of its
+        cap of rows and a random sample of the rest; until the next refit,
+        new observations are appended to that subset (so the factorization
+        is extended, not recomputed), up to 1.5 times the cap.
+        """
+        n = len(ys)
+        keep, n_seen = self._subsets.get(b, (None, 0))
+        if optimize or keep is None or len(keep) + n - n_seen > 1.5 * _GP_MAX_POINTS:
+            order = np.argsort(-ys, kind="stable")
+            top = order[: _GP_MAX_POINTS // 2]
+            rest = self._rng.choice(
+                order[_GP_MAX_POINTS // 2 :], _GP_MAX_POINTS - len(top), replace=False
+            )
+            keep, base = np.sort(np.r_[top, rest]), None
+        else:
+            keep = np.r_[keep, np.arange(n_seen, n)]
+        self._subsets[b] = (keep, n)
+        return Z[keep], ys[keep], base
+
     def _believe(self, model, b, unit):
         z = self._encoders[b].encode(unit[None, :])
         mu, _ = model.predict(z)
         if isinstance(model, GaussianProcess):
-            return model.with_fantasies(z, mu), float(mu[0])
+            model = model.with_fantasies(z, mu)
+            if b in self._round_pools:
+                pool = self._round_pools[b].follow(model)
+                self._round_pools[b] = pool or self._pool(b, model)
+            return model, float(mu[0])
         # Refitting a forest per fantasy is slow and barely changes it:
         # the trees' acquisition is instead penalised near the points
         # already chosen (local penalisation), see _maximize.
@@ -536,37 +593,111 @@ class BayesStrategy(BaseStrategy):
     def _maximize(self, b, model, acq, best):
         """Acquisition values and unit rows of subspace ``b``, best first."""
         enc = self._encoders[b]
-        sub = self.space.subspaces[b]
         func = ACQUISITIONS[acq]
-        kw = {"kappa": self.kappa} if acq == "lcb" else {"xi": self.xi}
-        if sub.n_values <= self.n_candidates:
-            U = self._grid(b)
+        kw = {"kappa": self.kappa} if acq == "lcb" else {"xi": self._xi_now}
+        if isinstance(model, GaussianProcess):
+            pool = self._round_pools[b]
+            U = pool.units
+            values = func(*pool.predict(), best, **kw)
         else:
-            U = enc.snap(
-                np.vstack(
-                    [
-                        _unit_design("sobol", self.n_candidates, enc.n_dims, self._rng),
-                        self._local_points(b),
-                    ]
+            U = self._candidates(b)
+            values = func(*model.predict(enc.encode(U)), best, **kw)
+            if len(model.avoid_):
+                Z = enc.encode(U)
+                d2 = ((Z[:, None, :] - model.avoid_[None, :, :]) ** 2).sum(-1).min(1)
+                # a soft penalty: the acquisition loses up to 10 units (it
+                # is on a log scale for EI and PI) within ~0.1 of a chosen
+                # point
+                values = values - 10.0 * np.exp(-d2 / (2 * 0.1**2))
+        if self.acq_optimizer != "sampling" and isinstance(model, GaussianProcess):
+            starts = self._starts(b, U, values)
+            if len(starts):
+                refined, rvalues = local_search(
+                    self._acquisition_of(b, model, func, best, kw),
+                    starts,
+                    enc,
+                    self._unit_scales(b, model),
                 )
-            )
-        mu, sigma = model.predict(enc.encode(U))
-        values = func(mu, sigma, best, **kw)
-        if not isinstance(model, GaussianProcess) and len(model.avoid_):
-            Z = enc.encode(U)
-            d2 = ((Z[:, None, :] - model.avoid_[None, :, :]) ** 2).sum(-1).min(1)
-            # a soft penalty: the acquisition loses up to 10 units (it is on
-            # a log scale for EI and PI) within ~0.1 of a chosen point
-            values = values - 10.0 * np.exp(-d2 / (2 * 0.1**2))
-        refine = self.acq_optimizer != "sampling"
-        if refine and isinstance(model, GaussianProcess) and len(enc.cont):
-            starts = U[np.argsort(-values)[: self.n_restarts]]
-            refined = self._refine(model, enc, starts, func, best, kw)
-            mu, sigma = model.predict(enc.encode(refined))
-            U = np.vstack([U, refined])
-            values = np.r_[values, func(mu, sigma, best, **kw)]
+                U = np.vstack([U, refined])
+                values = np.r_[values, rvalues]
         order = np.argsort(-values, kind="stable")
         return values[order], U[order]
+
+    def _candidates(self, b):
+        """Random (Sobol) points and perturbations of the best, or the grid."""
+        enc = self._encoders[b]
+        if self.space.subspaces[b].n_values <= self.n_candidates:
+            return self._grid(b)
+        return enc.snap(
+            np.vstack(
+                [
+                    _unit_design("sobol", self.n_candidates, enc.n_dims, self._rng),
+                    self._local_points(b),
+                ]
+            )
+        )
+
+    def _pool(self, b, gp):
+        """The GP's posterior on subspace ``b``'s candidate points.
+
+        The random points are kept from one round to the next while the GP
+        only grows (same hyperparameters), so their posterior is extended
+        rather than recomputed; they are drawn afresh whenever it must be
+        recomputed. The perturbations of the best points are new each round.
+        """
+        enc = self._encoders[b]
+        sub = self.space.subspaces[b]
+        pool = self._pools.get(b)
+        pool = pool.follow(gp) if pool is not None else None
+        if pool is None:
+            if sub.n_values <= self.n_candidates:
+                U = self._grid(b)
+            else:
+                U = enc.snap(
+                    _unit_design("sobol", self.n_candidates, enc.n_dims, self._rng)
+                )
+            pool = PoolPosterior(gp, U, enc.encode(U))
+        self._pools[b] = pool
+        if sub.n_values <= self.n_candidates:
+            return pool
+        local = enc.snap(self._local_points(b))
+        if not len(local):
+            return pool
+        return pool.joined(PoolPosterior(gp, local, enc.encode(local)))
+
+    def _starts(self, b, U, values):
+        """Starting rows of the local search: the best new points among
+        ``U`` (distinct) and subspace ``b``'s best told point."""
+        starts, keys = [], set()
+        for i in np.argsort(-values, kind="stable"):
+            key = self._key_of(b, U[i])
+            if key not in self._proposed and key not in keys:
+                keys.add(key)
+                starts.append(U[i])
+                if len(starts) == self.n_restarts:
+                    break
+        ys = np.asarray(self._scores[b], dtype=float)
+        if len(ys):
+            starts.append(np.asarray(self._units[b][int(np.argmax(ys))], dtype=float))
+        return np.array(starts).reshape(-1, self._encoders[b].n_dims)
+
+    def _acquisition_of(self, b, model, func, best, kw):
+        """The acquisition as a function of unit rows (and its gradient)."""
+        enc = self._encoders[b]
+
+        def fun(U, cols=None):
+            Z = enc.encode(U)
+            if cols is None:
+                return func(*model.predict(Z), best, **kw)
+            mu, sigma, dmu, dsigma = model.predict(Z, cont=enc.feat_of_unit[cols])
+            return func(mu, sigma, best, dmu=dmu, dsigma=dsigma, **kw)
+
+        return fun
+
+    def _unit_scales(self, b, model):
+        """The GP's length scale along each unit column (1 for categories)."""
+        feats = self._encoders[b].feat_of_unit
+        return np.where(feats >= 0, model.ls_[np.maximum(feats, 0)], 1.0)
 
     def _local_points(self, b, n_best=5, per_point=40):
         """Perturbations of the best told points of subspace ``b``."""
@@ -587,32 +718,6 @@ class BayesStrategy(BaseStrategy):
             fresh = self._rng.uniform(size=flip.shape)
             out[:, cat_cols] = np.where(flip, fresh, rows[:, cat_cols])
         return np.clip(out, 0.0, 1.0)
-
-    @staticmethod
-    def _refine(model, enc, starts, func, best, kw):
-        """L-BFGS-B on the continuous coordinates of ``starts``, jointly."""
-        cont, feats = enc.cont, enc.cont_features()
-        S, c = len(starts), len(cont)
-        Z0 = enc.encode(starts)
-
-        def objective(x):
-            Z = Z0.copy()
-            Z[:, feats] = x.reshape(S, c)
-            mu, sigma, dmu, dsigma = model.predict(Z, cont=feats)
-            value, grad = func(mu, sigma, best, dmu=dmu, dsigma=dsigma, **kw)
-            return -value.sum(), -grad.ravel()
-
-        res = minimize(
-            objective,
-            starts[:, cont].ravel(),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(0.0, 1.0)] * (S * c),
-            options={"maxiter": 50},
-        )
-        out = starts.copy()
-        out[:, cont] = np.clip(res.x.reshape(S, c), 0.0, 1.0)
-        return enc.snap(out)
 
     # -- TPE --------------------------------------------------------------
     def _use_tpe(self):

@@ -15,6 +15,7 @@ the strategy maximizes.
 
 import math
 import warnings
+import weakref
 
 import numpy as np
 from scipy.linalg import cho_solve, cholesky, lapack, solve_triangular
@@ -295,8 +296,35 @@ class GaussianProcess:
             self.L_ = self._extend(base.L_, m, noise[m:])
         else:
             self.L_ = self._factor(self.Zs_, noise)
-        self.alpha_ = cho_solve((self.L_, True), y - self.mean_, check_finite=False)
+        # the model this one extends (its factor is the top-left block of
+        # ours), so that quantities solved against it can be extended too
+        # (a weak reference: a chain of models must not stay in memory)
+        self.parent_ = weakref.ref(base) if m else None
+        self.n_parent_ = m
+        # beta = L^-1 (y - mean): the mean is k^T L^-T beta, i.e. beta
+        # against the solved cross-covariances of PoolPosterior
+        self.beta_ = solve_triangular(
+            self.L_, y - self.mean_, lower=True, check_finite=False
+        )
+        self.alpha_ = solve_triangular(
+            self.L_.T, self.beta_, lower=False, check_finite=False
+        )
         return self
+
+    def solve_cross(self, Zs_query, start=0, V=None):
+        """Rows ``start:`` of ``L^-1 k(X, query)`` (shape (n - start, m)).
+
+        ``Zs_query`` are query features divided by the length scales. With
+        ``start > 0``, ``V`` holds the rows ``:start`` (those of the model
+        this one extends); only the new rows are computed, in O(n m) per row
+        instead of O(n^2 m) for the whole solve.
+        """
+        K = self._kernel(self.Zs_[start:], Zs_query)
+        if start:
+            K = K - self.L_[start:, :start] @ V
+        return solve_triangular(
+            self.L_[start:, start:], K, lower=True, check_finite=False
+        )
 
     def _kernel(self, A, B):
         return self.s2_ * _matern52(np.sqrt(_scaled_sqdist(A, B)))
@@ -366,16 +394,89 @@ class GaussianProcess:
         if cont is None:
             return mu, sigma
         # d k / d z_c = -s2 * 5/3 (1 + sqrt5 r) e^{-sqrt5 r} (z_c - Z_c) / l_c^2
+        # =: g (z_c - Z_c) / l_c^2; sums over the observations of g times a
+        # weight w are then (z_c sum(g w) - (g w) @ Z_c) / l_c^2, one matrix
+        # product for every coordinate at once
         g = -self.s2_ * (5.0 / 3.0) * (1.0 + _SQRT5 * r) * e
         Kinv_k = solve_triangular(self.L_.T, v, lower=False, check_finite=False).T
-        dmu = np.empty((Z.shape[0], len(cont)))
-        dvar = np.empty_like(dmu)
-        for i, c in enumerate(cont):
-            dk = g * (Z[:, c : c + 1] - self.Z_[:, c][None, :]) / self.ls_[c] ** 2
-            dmu[:, i] = dk @ self.alpha_
-            dvar[:, i] = -2.0 * (dk * Kinv_k).sum(1)
+        cont = np.asarray(cont, dtype=int)
+        Xc, zc, ls2 = self.Z_[:, cont], Z[:, cont], self.ls_[cont] ** 2
+        A = g * self.alpha_[None, :]
+        B = g * Kinv_k
+        dmu = (zc * A.sum(1)[:, None] - A @ Xc) / ls2
+        dvar = -2.0 * (zc * B.sum(1)[:, None] - B @ Xc) / ls2
         dsigma = dvar / (2.0 * sigma[:, None])
         return mu, sigma, dmu, dsigma
+
+
+class PoolPosterior:
+    """A Gaussian process's posterior on a fixed set of points, kept cheaply.
+
+    Holds ``V = L^-1 k(X, pool)`` for the model it was computed with: the
+    posterior mean is ``mean + V^T beta`` and the variance
+    ``s2 - sum(V ** 2, axis=0)``. When the model is replaced by one that
+    extends it (new observations or fantasies appended, hyperparameters
+    unchanged), only the new rows of ``V`` are solved: O(n m) per new
+    observation instead of O(n^2 m) for the whole posterior.
+
+    Parameters
+    ----------
+    gp : GaussianProcess
+    units : ndarray of shape (m, n_dims)
+        Unit rows of the points (what the strategy proposes).
+    Z : ndarray of shape (m, n_features)
+        Their features.
+    """
+
+    def __init__(self, gp, units, Z):
+        self.units = units
+        self.Z = Z
+        self.gp = gp
+        self.Zs = Z / gp.ls_
+        self.V = gp.solve_cross(self.Zs)
+        self.sumsq = np.einsum("ij,ij->j", self.V, self.V)
+
+    def follow(self, gp):
+        """The same points' posterior under ``gp``, or None.
+
+        Computed from this one when ``gp`` extends its model (directly or
+        through models that each extend the previous one); None otherwise,
+        where a fresh posterior costs as much as one of other points.
+        """
+        node = gp
+        while node is not None and node is not self.gp:
+            node = node.parent_() if node.parent_ is not None else None
+        if node is None or not np.array_equal(gp.theta_, self.gp.theta_):
+            return None
+        n0 = len(self.gp.y_)
+        out = object.__new__(PoolPosterior)
+        out.units, out.Z, out.Zs, out.gp = self.units, self.Z, self.Zs, gp
+        if len(gp.y_) == n0:
+            out.V, out.sumsq = self.V, self.sumsq
+            return out
+        W = gp.solve_cross(self.Zs, start=n0, V=self.V)
+        out.V = np.vstack([self.V, W])
+        out.sumsq = self.sumsq + np.einsum("ij,ij->j", W, W)
+        return out
+
+    def joined(self, other):
+        """One posterior of both sets of points (under the same model)."""
+        if other.gp is not self.gp:
+            raise ValueError("PoolPosterior.joined needs the same model.")
+        out = object.__new__(PoolPosterior)
+        out.gp = self.gp
+        out.units = np.vstack([self.units, other.units])
+        out.Z = np.vstack([self.Z, other.Z])
+        out.Zs = np.vstack([self.Zs, other.Zs])
+        out.V = np.hstack([self.V, other.V])
+        out.sumsq = np.r_[self.sumsq, other.sumsq]
+        return out
+
+    def predict(self):
+        """Posterior mean and standard deviation at the points."""
+        gp = self.gp
+        mu = gp.mean_ + self.V.T @ gp.beta_
+        return mu, np.sqrt(np.maximum(gp.s2_ - self.sumsq, 1e-12))
 
 
 class TreeEnsemble:
