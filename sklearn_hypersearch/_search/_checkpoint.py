@@ -641,13 +641,15 @@ def _from_results(results, score_key, space):
     return params, list(scores)
 
 
-def _from_checkpoint(path, space, score_key):
+def full_budget_records(path, space):
+    """``(params, split records)`` of every full-budget candidate of the
+    checkpoint at ``path``, in file order, for warm starts.
+
+    Errors name the file and line; a last line cut short (a killed
+    search) ends the file.
+    """
     if not os.path.exists(path):
         raise ValueError(f"initial_results: no file at {path!r}.")
-    metric = (
-        score_key[len("mean_test_") :] if score_key.startswith("mean_test_") else ""
-    )
-    params, scores = [], []
     with open(path, "rb") as f:
         for i, data in enumerate(f):
             try:
@@ -668,10 +670,18 @@ def _from_checkpoint(path, space, score_key):
             for cand, splits in zip(
                 record.get("candidates", []), record.get("outs", [])
             ):
-                if cand.get("budget") is not None:
-                    continue
-                params.append(_try_decode(cand, space))
-                scores.append(_mean_score(splits, metric))
+                if cand.get("budget") is None:
+                    yield _try_decode(cand, space), splits
+
+
+def _from_checkpoint(path, space, score_key):
+    metric = (
+        score_key[len("mean_test_") :] if score_key.startswith("mean_test_") else ""
+    )
+    params, scores = [], []
+    for cand_params, splits in full_budget_records(path, space):
+        params.append(cand_params)
+        scores.append(_mean_score(splits, metric))
     return params, scores
 
 

@@ -360,44 +360,16 @@ def _hypervolume_history(Y, ok, nadir, scale):
 
 def _results_of_checkpoint(path, space):
     """The mean columns of a checkpoint's full-budget rows, as cv_results_."""
-    from sklearn_hypersearch._search._checkpoint import (
-        FORMAT_VERSION,
-        _LineError,
-        _try_decode,
-        decode_line,
-    )
+    from sklearn_hypersearch._search._checkpoint import full_budget_records
 
-    if not os.path.exists(path):
-        raise ValueError(f"initial_results: no file at {path!r}.")
     params, columns = [], {}
-    with open(path, "rb") as f:
-        for i, data in enumerate(f):
-            try:
-                record = decode_line(data.decode("utf-8"))
-            except (UnicodeDecodeError, _LineError) as exc:
-                if data.endswith(b"\n"):
-                    raise ValueError(
-                        f"initial_results {path!r}, line {i + 1}: {exc}."
-                    ) from None
-                break  # a last line cut short
-            if i == 0 and record.get("version") != FORMAT_VERSION:
-                raise ValueError(
-                    f"initial_results {path!r}: not a checkpoint of format "
-                    f"{FORMAT_VERSION}."
-                )
-            if record.get("type") != "call":
-                continue
-            for cand, splits in zip(
-                record.get("candidates", []), record.get("outs", [])
-            ):
-                if cand.get("budget") is not None:
-                    continue
-                row = len(params)
-                params.append(_try_decode(cand, space))
-                for key, value in _split_means(splits).items():
-                    columns.setdefault(key, [math.nan] * row).append(value)
-                for values in columns.values():
-                    values.extend([math.nan] * (row + 1 - len(values)))
+    for cand_params, splits in full_budget_records(path, space):
+        row = len(params)
+        params.append(cand_params)
+        for key, value in _split_means(splits).items():
+            columns.setdefault(key, [math.nan] * row).append(value)
+        for values in columns.values():
+            values.extend([math.nan] * (row + 1 - len(values)))
     return {"params": params, **{k: np.array(v) for k, v in columns.items()}}
 
 
