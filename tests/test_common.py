@@ -212,3 +212,20 @@ def test_verbose_one_prints_one_line_per_batch_naming_the_metric(cls, capsys):
     assert [int(m.group(1)) for m in matches] == list(range(1, len(lines) + 1))
     done = [int(m.group(2)) for m in matches]
     assert done == sorted(done) and done[-1] == len(search.cv_results_["params"])
+
+
+@pytest.mark.parametrize("cls", SEARCHES, ids=lambda c: c.__name__)
+def test_fit_callback_is_called_per_batch_and_can_stop_the_search(cls):
+    X, y = toy_data()
+    seen = []
+
+    def stop_after_first(result):
+        seen.append(len(result.x_iters))
+        return True
+
+    search = make(cls, QuadraticClassifier(), SPACE)
+    search.fit(X, y, callback=stop_after_first)
+    assert seen and seen[0] >= 1
+    assert search.stop_reason_ == "callback"
+    # fit's own argument, not metadata routed to the estimator or scorer
+    assert "callback" not in str(search.get_metadata_routing())

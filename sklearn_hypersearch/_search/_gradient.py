@@ -219,7 +219,7 @@ class GradientSearchCV(_BaseHyperSearch):
         self.fd_step = fd_step
         self.tol = tol
 
-    def fit(self, X, y=None, **params):
+    def fit(self, X, y=None, *, callback=None, **params):
         """Run the search; see :meth:`BayesSearchCV.fit`.
 
         Parameters
@@ -228,6 +228,8 @@ class GradientSearchCV(_BaseHyperSearch):
             Training vectors.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Targets.
+        callback : callable, list of callables or None, default=None
+            Called after every batch, as in :meth:`BayesSearchCV.fit`.
         **params : dict of str -> object
             Parameters passed to the estimator's ``fit``, the scorer and the
             CV splitter.
@@ -239,7 +241,7 @@ class GradientSearchCV(_BaseHyperSearch):
         """
         self._validate_params()
         if self.gradient != "exact":
-            return super().fit(X, y, **params)
+            return super().fit(X, y, callback=callback, **params)
         space = self._checked_space()
         user_scorers, refit_metric = super()._get_scorers()
         plan = _ExactPlan.build(self.estimator, space, user_scorers, self.refit)
@@ -254,7 +256,7 @@ class GradientSearchCV(_BaseHyperSearch):
             refit_metric,
         )
         try:
-            super().fit(X, y, **params)
+            super().fit(X, y, callback=callback, **params)
         finally:
             self.estimator = estimator
             del self._fold_scorers
