@@ -236,25 +236,24 @@ def fit_and_score(
     model : estimator or None
         The fitted model (None if the fit failed).
     """
-    prefix, _ = final_step(base_estimator)
     fit_params = _check_method_params(X, params=fit_params or {}, indices=train)
     score_test = _check_method_params(X, params=score_params or {}, indices=test)
     score_train = _check_method_params(X, params=score_params or {}, indices=train)
     start = time.time()
     try:
-        if model is None:
-            model = clone(base_estimator).set_params(**clone(params, safe=False))
-        else:
-            _apply_mutable(model, clone(params, safe=False), prefix)
-        X_train, y_train = _safe_split(model, X, y, train)
-        X_test, y_test = _safe_split(model, X, y, test, train)
-        if spec.method == "warm_start":
-            model.set_params(
-                **{prefix + "warm_start": True, prefix + spec.resource: int(units)}
-            )
-            model.fit(X_train, y_train, **fit_params)
-        else:
-            _partial_fit(model, X_train, y_train, fit_params, int(units), classes)
+        X_train, y_train = _safe_split(base_estimator, X, y, train)
+        X_test, y_test = _safe_split(base_estimator, X, y, test, train)
+        model = train_further(
+            model,
+            base_estimator,
+            params,
+            units,
+            X_train,
+            y_train,
+            spec=spec,
+            fit_params=fit_params,
+            classes=classes,
+        )
     except Exception:
         if error_score == "raise":
             raise
@@ -281,6 +280,43 @@ def fit_and_score(
             model, X_train, y_train, scorer, score_train, error_score
         )
     return record, model
+
+
+def train_further(
+    model, base_estimator, params, units, X, y, *, spec, fit_params, classes
+):
+    """``model`` with ``params`` in force, trained ``units`` further on ``(X, y)``.
+
+    ``model`` None starts from ``clone(base_estimator)``; otherwise its
+    mutable parameters are set to ``params``. ``units`` is a number of
+    ``partial_fit`` passes, or for ``warm_start`` the new *total* of
+    ``spec.resource``. Returns the trained model.
+    """
+    prefix, _ = final_step(base_estimator)
+    params = clone(params, safe=False)
+    if model is None:
+        model = clone(base_estimator).set_params(**params)
+    else:
+        _apply_mutable(model, params, prefix)
+    if spec.method == "warm_start":
+        model.set_params(
+            **{prefix + "warm_start": True, prefix + spec.resource: int(units)}
+        )
+        model.fit(X, y, **fit_params)
+    else:
+        _partial_fit(model, X, y, fit_params, int(units), classes)
+    return model
+
+
+def trained_along(estimator):
+    """The parameter that counts an estimator's training (``"max_iter"``,
+    ``"clf__n_estimators"`` for a Pipeline's last step), or None when its
+    class has no :class:`Continuation`."""
+    spec = continuation_for(estimator)
+    if spec is None:
+        return None
+    prefix, _ = final_step(estimator)
+    return prefix + (spec.resource or "max_iter")
 
 
 def _partial_fit(model, X, y, fit_params, n_passes, classes):

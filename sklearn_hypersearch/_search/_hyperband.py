@@ -15,7 +15,11 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _num_samples
 
 from sklearn_hypersearch._search._base import _BaseHyperSearch
-from sklearn_hypersearch._search._continuation import continuation_for, final_step
+from sklearn_hypersearch._search._continuation import (
+    continuation_for,
+    final_step,
+    trained_along,
+)
 from sklearn_hypersearch._search._docs import fill_doc
 from sklearn_hypersearch._strategies._hyperband import (
     HyperbandStrategy,
@@ -567,10 +571,8 @@ class HyperbandSearchCV(_BaseHyperSearch):
         if self.continuation is False:
             return None
         spec = continuation_for(self.estimator)
-        prefix, step = final_step(self.estimator)
-        fits = spec is not None and (
-            self.resource == prefix + (spec.resource or "max_iter")
-        )
+        _, step = final_step(self.estimator)
+        fits = spec is not None and self.resource == trained_along(self.estimator)
         if not fits and self.continuation is True:
             raise ValueError(
                 f"continuation=True, but {type(step).__name__} cannot continue "

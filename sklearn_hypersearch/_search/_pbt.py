@@ -16,11 +16,11 @@ from sklearn.utils.validation import _check_method_params, indexable
 
 from sklearn_hypersearch._search._base import _BaseHyperSearch, _score_key
 from sklearn_hypersearch._search._continuation import (
-    _apply_mutable,
-    _partial_fit,
     continuation_for,
     final_step,
     inert_mutable,
+    train_further,
+    trained_along,
 )
 from sklearn_hypersearch._search._docs import fill_doc
 from sklearn_hypersearch._search._hyperband import _integer_parameter
@@ -343,17 +343,15 @@ class PopulationBasedSearchCV(_BaseHyperSearch):
         if self.continuation is False:
             return None
         spec = continuation_for(self.estimator)
-        prefix, step = final_step(self.estimator)
+        _, step = final_step(self.estimator)
+        along = trained_along(self.estimator)
         why = None
         if spec is None:
             why = "it is not one that scikit-learn lets train on"
         elif spec.method == "partial_fit" and not hasattr(step, "partial_fit"):
             why = "it has no partial_fit in this configuration"
-        elif self.resource not in ("auto", prefix + (spec.resource or "max_iter")):
-            why = (
-                f"it trains on along {prefix + (spec.resource or 'max_iter')!r}, "
-                f"not resource={self.resource!r}"
-            )
+        elif self.resource not in ("auto", along):
+            why = f"it trains on along {along!r}, not resource={self.resource!r}"
         if why is None:
             return spec
         if self.continuation is True:
@@ -370,9 +368,7 @@ class PopulationBasedSearchCV(_BaseHyperSearch):
             return None  # the continuation trains by the budget itself
         name = self.resource
         if name == "auto":
-            spec = continuation_for(self.estimator)
-            prefix, _ = final_step(self.estimator)
-            name = None if spec is None else prefix + (spec.resource or "max_iter")
+            name = trained_along(self.estimator)
         if name is None:
             return None
         if name in searched:
@@ -633,24 +629,24 @@ def replay_schedule(estimator, schedule, X, y, *, spec, resource=None, fit_param
             if y is not None
             else model.fit(X, **fit_params)
         )
-    prefix, _ = final_step(estimator)
     classes = (
         np.unique(np.asarray(y)) if y is not None and is_classifier(estimator) else None
     )
     model, done = None, 0
     for entry in schedule:
-        params = clone(entry["params"], safe=False)
-        if model is None:
-            model = clone(estimator).set_params(**params)
-        else:
-            _apply_mutable(model, params, prefix)
         units = entry["n_resources"]
-        if spec.method == "warm_start":
-            model.set_params(
-                **{prefix + "warm_start": True, prefix + spec.resource: units}
-            )
-            model.fit(X, y, **fit_params)
-        else:
-            _partial_fit(model, X, y, fit_params, units - done, classes)
+        # partial_fit trains by passes, warm_start up to a total
+        further = units - done if spec.method == "partial_fit" else units
+        model = train_further(
+            model,
+            estimator,
+            entry["params"],
+            further,
+            X,
+            y,
+            spec=spec,
+            fit_params=fit_params,
+            classes=classes,
+        )
         done = units
     return model
