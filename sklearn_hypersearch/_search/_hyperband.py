@@ -397,11 +397,6 @@ class HyperbandSearchCV(_BaseHyperSearch):
         # (every rung is scored on the same ones), before fitting
         self._n_samples_orig = _num_samples(X)
         n_splits = self._checked_cv_orig.get_n_splits(X, y, **split_params)
-        if n_splits < 1:
-            raise ValueError(
-                "cv yields no train/test split (an exhausted iterator?); "
-                "HyperbandSearchCV needs at least one."
-            )
         space = self._checked_space()
         searched = {n for sub in space.subspaces for n in sub.names}
         if self.resource in searched:
